@@ -1,0 +1,6 @@
+"""`python -m llmprep`."""
+
+from llmprep.cli import main
+
+if __name__ == "__main__":
+    main()

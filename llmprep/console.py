@@ -1,0 +1,134 @@
+"""The one place that talks to the terminal.
+
+Results go to stdout, diagnostics and errors to stderr. In `--json` mode stdout carries
+exactly one JSON document and everything meant for people goes to stderr. Colour is off
+when the stream is not a terminal or when NO_COLOR is set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+import click
+from rich.console import Console as RichConsole
+
+from llmprep.errors import UserError
+
+
+def _colour_allowed(stream) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+class Console:
+    """Owns stdout and stderr for one command invocation."""
+
+    def __init__(self, json_mode: bool = False):
+        self.json_mode = json_mode
+        self._json_written = False
+
+    # Rich consoles are made per call so they follow sys.stdout/sys.stderr as they are now
+    # (click's CliRunner swaps them between invocations).
+    def _rich(self, stream) -> RichConsole:
+        colour = _colour_allowed(stream)
+        width = None if colour else int(os.environ.get("COLUMNS", "100"))
+        return RichConsole(
+            file=stream,
+            no_color=not colour,
+            force_terminal=colour,
+            color_system="auto" if colour else None,
+            highlight=False,
+            width=width,
+        )
+
+    @property
+    def out(self) -> RichConsole:
+        """The results console: stdout, or stderr while stdout is reserved for JSON."""
+        return self._rich(sys.stderr if self.json_mode else sys.stdout)
+
+    @property
+    def err(self) -> RichConsole:
+        """The diagnostics console (stderr)."""
+        return self._rich(sys.stderr)
+
+    @property
+    def interactive(self) -> bool:
+        """True when a person is at the keyboard (stdin and stdout are terminals)."""
+        return sys.stdin.isatty() and sys.stdout.isatty() and not self.json_mode
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        """Print a result for people."""
+        self.out.print(*objects, **kwargs)
+
+    def note(self, message: str) -> None:
+        """A diagnostic line on stderr."""
+        self.err.print(f"[dim]{message}[/dim]")
+
+    def warn(self, message: str) -> None:
+        """A warning on stderr."""
+        self.err.print(f"[yellow]warning:[/yellow] {message}")
+
+    def emit_json(self, document: Any) -> None:
+        """Write the command's one JSON document to stdout."""
+        if self._json_written:
+            raise RuntimeError("a command may write only one JSON document")
+        self._json_written = True
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+        sys.stdout.flush()
+
+    def report_user_error(self, error: UserError) -> None:
+        """Tell the user what went wrong, where, and what to do."""
+        if self.json_mode and not self._json_written:
+            self.emit_json(error.to_dict())
+        err = self.err
+        err.print(f"[bold red]error:[/bold red] {_escape(error.what)}")
+        if error.where:
+            err.print(f"  [bold]where:[/bold] {_escape(error.where)}")
+        if error.fix:
+            err.print(f"  [bold]fix:[/bold] {_escape(error.fix)}")
+
+    def fail(self, what: str, where: str | None = None, fix: str | None = None) -> None:
+        """Report a user error and exit with code 2."""
+        self.report_user_error(UserError(what, where, fix))
+        raise SystemExit(2)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def get_console() -> Console:
+    """The console of the command now running (one per invocation)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return Console()
+    root = ctx.find_root()
+    if not isinstance(root.obj, Console):
+        root.obj = Console()
+    return root.obj
+
+
+def json_option(func):
+    """Add `--json` to a command and switch the console to JSON mode when it is given."""
+
+    def switch(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+        if value:
+            get_console().json_mode = True
+        return value
+
+    return click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        expose_value=True,
+        is_eager=True,
+        callback=switch,
+        help="Print one JSON document on stdout instead of tables.",
+    )(func)

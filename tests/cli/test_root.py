@@ -1,0 +1,74 @@
+import re
+
+import click
+import pytest
+
+from llmprep import __version__
+from llmprep.cli import COMMANDS, cli
+from llmprep.console import get_console, json_option
+from llmprep.errors import UserError
+
+
+def test_help_explains_the_three_jobs_and_lists_commands(run_cli):
+    result = run_cli("--help")
+    assert result.exit_code == 0
+    for job in ("llmprep quiz", "llmprep check FILE", "llmprep bench"):
+        assert job in result.stdout
+    for name in COMMANDS:
+        assert re.search(rf"^\s+{name}\s", result.stdout, re.M), name
+
+
+def test_version(run_cli):
+    result = run_cli("--version")
+    assert result.exit_code == 0
+    assert __version__ in result.stdout
+
+
+def test_every_registered_command_has_help(run_cli):
+    for name in COMMANDS:
+        result = run_cli(name, "--help")
+        assert result.exit_code == 0, name
+        assert "Usage:" in result.stdout
+
+
+def test_unknown_command_is_a_usage_error(run_cli):
+    result = run_cli("no-such-command")
+    assert result.exit_code == 2
+
+
+@pytest.fixture
+def failing_command():
+    """A throwaway command registered for one test that raises a UserError."""
+
+    @click.command()
+    @json_option
+    def boom(as_json):
+        get_console().print("before the error")
+        raise UserError("the answer file is empty", where="answers.txt, line 3", fix="write one answer per line")
+
+    cli.add_command(boom, "boom-test")
+    yield
+    cli.commands.pop("boom-test")
+
+
+def test_user_error_names_what_where_fix_on_stderr_and_exits_2(run_cli, failing_command):
+    result = run_cli("boom-test")
+    assert result.exit_code == 2
+    assert "the answer file is empty" in result.stderr
+    assert "answers.txt, line 3" in result.stderr
+    assert "write one answer per line" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_user_error_in_json_mode_is_the_one_json_document(run_cli, failing_command):
+    import json
+
+    result = run_cli("boom-test", "--json")
+    assert result.exit_code == 2
+    document = json.loads(result.stdout)  # exactly one document: json.loads fails on two
+    assert document == {
+        "error": "the answer file is empty",
+        "where": "answers.txt, line 3",
+        "fix": "write one answer per line",
+    }
+    assert "before the error" in result.stderr

@@ -1,0 +1,54 @@
+import io
+import json
+
+import pytest
+
+from llmprep.console import Console
+
+
+class FakeTTY(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def _print_coloured(monkeypatch, stream):
+    monkeypatch.setattr("sys.stdout", stream)
+    Console().print("[red]hello[/red]")
+    return stream.getvalue()
+
+
+def test_colour_on_a_terminal(monkeypatch):
+    assert "\x1b[" in _print_coloured(monkeypatch, FakeTTY())
+
+
+def test_no_colour_when_not_a_terminal(monkeypatch):
+    out = _print_coloured(monkeypatch, io.StringIO())
+    assert out == "hello\n"
+
+
+def test_no_colour_when_NO_COLOR_is_set(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    out = _print_coloured(monkeypatch, FakeTTY())
+    assert "\x1b[" not in out and "hello" in out
+
+
+def test_json_mode_sends_people_text_to_stderr_and_one_document_to_stdout(monkeypatch):
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    monkeypatch.setattr("sys.stderr", err)
+    console = Console(json_mode=True)
+    console.print("a table for people")
+    console.emit_json({"ok": True, "名": "注意力"})
+    assert json.loads(out.getvalue()) == {"ok": True, "名": "注意力"}
+    assert "a table for people" in err.getvalue()
+    with pytest.raises(RuntimeError):
+        console.emit_json({"second": 1})
+
+
+def test_fail_exits_with_code_2(monkeypatch):
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    with pytest.raises(SystemExit) as exit_info:
+        Console().fail("no such topic 'atention'", where="--topic", fix="choose one of: attention, ...")
+    assert exit_info.value.code == 2
+    assert "no such topic" in err.getvalue() and "--topic" in err.getvalue()
