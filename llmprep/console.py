@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console as RichConsole
 
 from llmprep.errors import UserError
+
+if TYPE_CHECKING:
+    from rich.console import Console as RichConsole
 
 
 def _colour_allowed(stream) -> bool:
@@ -35,6 +37,9 @@ class Console:
     # Rich consoles are made per call so they follow sys.stdout/sys.stderr as they are now
     # (click's CliRunner swaps them between invocations).
     def _rich(self, stream) -> RichConsole:
+        # Imported here: rich costs ~15 ms, and `llmprep --help` never needs it.
+        from rich.console import Console as RichConsole
+
         colour = _colour_allowed(stream)
         width = None if colour else int(os.environ.get("COLUMNS", "100"))
         return RichConsole(
