@@ -23,6 +23,8 @@ FAST_COMMANDS = [
     ["--help"],
     ["--version"],
     ["doctor", "--help"],
+    ["quiz", "--help"],
+    ["quiz", "-n", "1", "--seed", "1"],
 ]
 
 

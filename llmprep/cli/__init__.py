@@ -13,6 +13,8 @@ from llmprep.errors import UserError
 # name -> "module:function". Only commands that exist are listed here.
 COMMANDS = {
     "doctor": "llmprep.cli.doctor:doctor",
+    "quiz": "llmprep.cli.quiz:quiz",
+    "questions": "llmprep.cli.questions:questions",
 }
 
 HELP = """A coach for LLM research and engineering interviews.

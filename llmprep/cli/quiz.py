@@ -1,0 +1,113 @@
+"""`llmprep quiz`: drill questions from the bank and from generated families."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from llmprep.console import get_console, json_option
+from llmprep.quiz import DIFFICULTIES, LANGUAGES, QUESTION_TYPES
+
+HELP = """Drill interview questions, one at a time, with the answer, explanation and source after each.
+
+\b
+  llmprep quiz                                  10 questions from the whole bank
+  llmprep quiz --topic attention -n 5 --lang zh
+  llmprep quiz --type numeric --difficulty hard --seed 7
+  llmprep quiz --generated all -n 5             5 freshly generated questions
+  printf '2\\n0.22\\n' | llmprep quiz -n 2 --seed 1 --json
+
+\b
+Answering:
+  choice   a letter or its number: b or 2
+  multi    every correct one: a,c or 1 3 or ac
+  order    the choices in order: c a b d
+  numeric  0.2231, 2.231e-1, 3.15x10^23, 1/3; 22.31% where a fraction is asked
+  short    free text, graded by keywords; without keywords you see the model answer
+           and grade yourself (y/n)
+
+\b
+Without a terminal (stdin is a pipe or a file) every line is one answer. An answer that
+cannot be read counts as wrong, with a note. A short question without keywords is then
+"not graded": it counts neither right nor wrong (correct: null in --json). EOF or Ctrl-C
+ends the session with the questions answered so far (exit 0).
+
+\b
+Choosing: the filters, then a shuffle seeded by --seed, then the first N. The same seed gives
+the same questions in the same order with the same choice order. --generated FAMILY (or
+`all`) adds generated questions: with no --topic/--difficulty/--type all N are generated,
+spread over the families; with one of those filters, N // 2 are generated and the rest come
+from the bank (generated ones fill in when the bank has too few). --topic also narrows `all`
+to the families of those topics; --difficulty and --type filter bank questions only.
+"""
+
+
+def _list_generators(as_json: bool, lang: str) -> None:
+    from rich.table import Table
+
+    from llmprep.quiz.generators import load_families
+
+    console = get_console()
+    families = sorted(load_families().values(), key=lambda f: f.name)
+    if as_json:
+        console.emit_json([{"name": f.name, "topic": f.topic, "description": dict(f.description)}
+                           for f in families])
+        return
+    if not families:
+        console.print("no generator families are installed")
+        return
+    table = Table(title="generator families (llmprep quiz --generated NAME)", title_justify="left")
+    for column in ("name", "topic", "description"):
+        table.add_column(column)
+    for family in families:
+        table.add_row(family.name, family.topic, family.description.get(lang, family.description.get("en", "")))
+    console.print(table)
+
+
+@click.command(help=HELP)
+@click.option("--topic", "topics", multiple=True, metavar="TOPIC",
+              help="Only this topic (repeatable); an unknown one lists the topic ids.")
+@click.option("-n", "--count", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many questions.")
+@click.option("--difficulty", "difficulties", multiple=True, type=click.Choice(DIFFICULTIES),
+              help="Only this difficulty (repeatable).")
+@click.option("--type", "types", multiple=True, type=click.Choice(QUESTION_TYPES),
+              help="Only this question type (repeatable).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="Language of the questions [default: zh when the locale is Chinese, else en].")
+@click.option("--seed", type=int, default=None, help="Reproduce a session: the questions and their choice order.")
+@click.option("--generated", "generated", multiple=True, metavar="FAMILY",
+              help="Add generated questions from FAMILY (repeatable; `all` for every family).")
+@click.option("--list-generators", is_flag=True, help="List the generator families and exit.")
+@json_option
+def quiz(topics, count, difficulties, types, lang, seed, generated, list_generators, as_json) -> None:
+    from llmprep.quiz.bank import load_bank
+    from llmprep.quiz.session import (
+        ConsoleView,
+        LineAnswers,
+        TerminalAnswers,
+        default_language,
+        plan_session,
+        run_session,
+    )
+
+    console = get_console()
+    lang = lang or default_language()
+    if list_generators:
+        _list_generators(as_json, lang)
+        return
+    bank = load_bank()
+    plan = plan_session(bank, count=count, seed=seed, topics=topics, difficulties=difficulties,
+                        types=types, generated=generated)
+    for note in plan.notes:
+        console.warn(note)
+    if seed is None:
+        console.note(f"seed {plan.seed} (replay this session with --seed {plan.seed})")
+    answers = TerminalAnswers(console) if sys.stdin.isatty() else LineAnswers(sys.stdin)
+    view = ConsoleView(console, bank.documents, lang)
+    # The progress store will pass on_answer here to commit each answer as it is given.
+    result = run_session(plan.questions, seed=plan.seed, lang=lang, answers=answers, view=view)
+    view.summary(result)
+    if as_json:
+        console.emit_json(result.to_json())

@@ -1,0 +1,87 @@
+"""`llmprep questions`: list, show, validate."""
+
+from __future__ import annotations
+
+import json
+
+from quiz_sample import ATTENTION, write_bank
+
+
+def test_list_json(run_cli, sample_bank):
+    result = run_cli("questions", "--json")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert len(rows) == 6
+    first = rows[0]
+    assert first == {
+        "id": "attention-why-sqrt-dk", "topic": "attention", "type": "choice", "difficulty": "medium",
+        "languages": ["en", "zh"],
+        "sources": [{"doc": "001_e176a02f6f49a843.txt", "lines": [225, 231]}, {"ref": "Vaswani et al. 2017, §3.2.1"}],
+        "has_source_error": True,
+    }
+    assert [r["has_source_error"] for r in rows].count(True) == 1
+
+
+def test_list_by_topic_as_a_table(run_cli, sample_bank):
+    result = run_cli("questions", "--topic", "training")
+    assert result.exit_code == 0
+    assert "3 questions" in result.stdout and "training-adamw" in result.stdout
+    assert "attention-masks" not in result.stdout
+    assert run_cli("questions", "--topic", "nope").exit_code == 2
+
+
+def test_show_reveals_answer_explanation_sources_and_source_error(run_cli, sample_bank):
+    result = run_cli("questions", "show", "attention-why-sqrt-dk", "--lang", "zh")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "缩放点积注意力" in out
+    assert "答案: b) 让 logits 方差保持在 1 附近" in out
+    assert "若分量方差为 1" in out  # the explanation
+    assert "大语言模型原理基础与前沿发展 (001_e176a02f6f49a843.txt), 第 225–231 行" in out
+    assert "原文没有解释原因" in out  # the source error
+
+
+def test_show_json_and_unknown_id(run_cli, sample_bank):
+    data = json.loads(run_cli("questions", "show", "training-adamw", "--json").stdout)
+    assert data["answer"]["en"].startswith("AdamW decouples") and data["accept"]["zh"][0] == ["解耦", "分离"]
+    missing = run_cli("questions", "show", "attention-why-sqrt")
+    assert missing.exit_code == 2 and "did you mean attention-why-sqrt-dk" in missing.stderr
+
+
+def test_show_a_generated_question_again(run_cli, sample_bank, toy_family):
+    result = run_cli("questions", "show", "gen:toy-softmax:8", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["id"] == "gen:toy-softmax:8" and data["family"] == "toy-softmax" and data["type"] == "numeric"
+
+
+def test_validate_clean(run_cli, sample_bank):
+    result = run_cli("questions", "validate", str(sample_bank))
+    assert result.exit_code == 0
+    assert "6 questions in 2 file(s), no problems" in result.stdout
+
+
+def test_validate_lists_every_problem_and_exits_1(run_cli, tmp_path):
+    broken = (ATTENTION.replace("  answer: 1\n", "  answer: 9\n", 1)
+              .replace("  tolerance: {abs: 0.001}", "  tolerance: {abs: 1e-3}"))
+    directory = write_bank(tmp_path / "bank", {"attention": broken, "trainng": "[]\n"})
+    result = run_cli("questions", "validate", str(directory))
+    assert result.exit_code == 1
+    out = result.stdout
+    assert "attention.yaml:13: attention-why-sqrt-dk: answer: index 9 is out of range" in out
+    assert "attention-dog-weight: tolerance.abs:" in out and "1.0e-4" in out
+    assert "did you mean training.yaml" in out
+    assert "3 problem(s)" in out
+    as_json = json.loads(run_cli("questions", "validate", str(directory), "--json").stdout)
+    assert as_json["ok"] is False and len(as_json["problems"]) == 3
+    assert {"file", "line", "id", "field", "message"} == set(as_json["problems"][0])
+
+
+def test_validate_one_file(run_cli, tmp_path):
+    directory = write_bank(tmp_path / "bank")
+    result = run_cli("questions", "validate", str(directory / "training.yaml"), "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["questions"] == 3
+
+
+def test_validate_a_missing_path_is_a_usage_error(run_cli, tmp_path):
+    assert run_cli("questions", "validate", str(tmp_path / "nope")).exit_code == 2
