@@ -1,0 +1,149 @@
+"""Adaptive timers: CUDA events with an L2 flush on the GPU, perf_counter_ns on the CPU.
+
+Both loops warm up by time, then take samples until the relative standard error of the mean
+drops under `target_rse` (1%) or the time budget is spent, and report the median, the IQR,
+the minimum and the number of samples.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+L2_FLUSH_BYTES = 256 * 2**20  # larger than any current GPU's L2 (H100: 50 MB, H200: 60 MB)
+CPU_MIN_SAMPLE_NS = 200_000  # batch fast calls so timer overhead stays under ~1%
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Per-call times of one function, in milliseconds."""
+
+    median_ms: float
+    iqr_ms: float
+    min_ms: float
+    n: int
+    rse: float  # relative standard error of the mean when sampling stopped
+    calls_per_sample: int = 1
+
+    def to_dict(self) -> dict:
+        """JSON-ready fields."""
+        return asdict(self)
+
+
+def _quartiles(samples: list[float]) -> tuple[float, float]:
+    if len(samples) < 2:
+        return samples[0], samples[0]
+    q = statistics.quantiles(samples, n=4, method="inclusive")
+    return q[0], q[2]
+
+
+def _rse(samples: list[float]) -> float:
+    if len(samples) < 2:
+        return math.inf
+    mean = statistics.fmean(samples)
+    return statistics.stdev(samples) / math.sqrt(len(samples)) / mean if mean > 0 else math.inf
+
+
+def _summarize(samples: list[float], calls_per_sample: int) -> Timing:
+    q1, q3 = _quartiles(samples)
+    return Timing(
+        median_ms=statistics.median(samples),
+        iqr_ms=q3 - q1,
+        min_ms=min(samples),
+        n=len(samples),
+        rse=_rse(samples),
+        calls_per_sample=calls_per_sample,
+    )
+
+
+def time_on_cpu(
+    fn: Callable[[], object],
+    *,
+    budget_s: float = 2.0,
+    warmup_s: float = 0.1,
+    target_rse: float = 0.01,
+    min_samples: int = 10,
+) -> Timing:
+    """Time `fn()` with perf_counter_ns; fast calls are batched so each sample is at least 0.2 ms."""
+    clock = time.perf_counter_ns
+    start = clock()
+    while True:  # warm-up by time, at least one call
+        fn()
+        if clock() - start >= warmup_s * 1e9:
+            break
+    # Calibrate after warm-up (first calls are slow): double the batch until it fills a sample.
+    calls_per_sample = 1
+    while True:
+        t0 = clock()
+        for _ in range(calls_per_sample):
+            fn()
+        if clock() - t0 >= CPU_MIN_SAMPLE_NS or calls_per_sample >= 1 << 20:
+            break
+        calls_per_sample *= 2
+
+    samples: list[float] = []
+    deadline = clock() + budget_s * 1e9
+    while True:
+        t0 = clock()
+        for _ in range(calls_per_sample):
+            fn()
+        t1 = clock()
+        samples.append((t1 - t0) / calls_per_sample / 1e6)
+        if len(samples) >= min_samples and (_rse(samples) < target_rse or t1 >= deadline):
+            break
+        if t1 >= deadline and len(samples) >= 3:
+            break
+    return _summarize(samples, calls_per_sample)
+
+
+def time_on_cuda(
+    fn: Callable[[], object],
+    *,
+    device=None,
+    budget_s: float = 2.0,
+    warmup_s: float = 0.1,
+    target_rse: float = 0.01,
+    min_samples: int = 10,
+    flush_l2: bool = True,
+) -> Timing:
+    """Time `fn()` with CUDA events around each call; a 256 MB buffer is zeroed before each call
+    (outside the timed window) so every call starts with a cold L2 cache."""
+    import torch
+
+    device = torch.device(device or "cuda")
+    flush = torch.empty(L2_FLUSH_BYTES // 4, dtype=torch.int32, device=device) if flush_l2 else None
+    torch.cuda.synchronize(device)
+    start = time.perf_counter()
+    while True:
+        fn()
+        torch.cuda.synchronize(device)
+        if time.perf_counter() - start >= warmup_s:
+            break
+
+    samples: list[float] = []
+    deadline = time.perf_counter() + budget_s
+    while True:
+        if flush is not None:
+            flush.zero_()
+        begin, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        begin.record()
+        fn()
+        end.record()
+        end.synchronize()
+        samples.append(begin.elapsed_time(end))
+        now = time.perf_counter()
+        if len(samples) >= min_samples and (_rse(samples) < target_rse or now >= deadline):
+            break
+        if now >= deadline and len(samples) >= 3:
+            break
+    return _summarize(samples, 1)
+
+
+def time_call(fn: Callable[[], object], device: str, **kwargs) -> Timing:
+    """Time `fn` with the timer that fits the device ("cpu" or "cuda[:N]")."""
+    if device.startswith("cuda"):
+        return time_on_cuda(fn, device=device, **kwargs)
+    return time_on_cpu(fn, **kwargs)
