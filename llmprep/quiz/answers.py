@@ -3,7 +3,9 @@
 Choices are shown in a per-session order (`choice_order[k]` is the bank index shown at
 position k) and typed as a letter (a, b, ...) or a 1-based number. Numbers accept the
 forms people type: `0.2231`, `2.231e-1`, `22.31%` (where the question asks for a fraction),
-`1,050,624`, `3.15×10^23`, `1/3`, full-width digits from a Chinese input method.
+`1,050,624`, `3.15×10^23`, `1/3`, full-width digits from a Chinese input method. A vector
+answer (generated questions) is typed as its numbers separated by spaces or commas, a matrix
+row by row with `;` between rows: `0.42 0.52; 0.45 0.55` (brackets are ignored).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from llmprep.quiz.bank import CHOICE_TYPES, Question, Text
+from llmprep.quiz.bank import CHOICE_TYPES, Question, Text, answer_shape, flat_answer
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -133,6 +135,44 @@ def _to_float(value: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _shape_words(shape: tuple[int, ...]) -> str:
+    if len(shape) == 2:
+        return f"{shape[0]} rows of {shape[1]} numbers, rows separated by ';' (e.g. 0.1 0.2; 0.3 0.4)"
+    return f"{shape[0]} numbers separated by spaces (e.g. 0.1 0.2 0.3)"
+
+
+def parse_numbers(text: str, shape: tuple[int, ...]) -> list[float]:
+    """The entries of a vector or matrix answer, row by row; the count must match `shape`.
+
+    Numbers are separated by spaces or commas (so no thousands separators here); rows of a
+    matrix by `;`. Rows may be left out (`0.1 0.2 0.3 0.4` for a 2x2), but when they are
+    given there must be the right number of rows, each of the right length.
+    """
+    value = _normalize(text).lower().replace("−", "-").replace("；", ";")
+    # [[1, 2], [3, 4]] and [1, 2; 3, 4] both read as rows: "],[" is a row break.
+    value = re.sub(r"\]\s*,?\s*\[", ";", value)
+    value = value.replace("[", " ").replace("]", " ").replace("(", " ").replace(")", " ")
+    rows = [row for row in (part.strip(" ,") for part in value.split(";")) if row]
+    parsed_rows = []
+    for row in rows:
+        tokens = [token for token in re.split(r"[\s,]+", row) if token]
+        numbers = [_to_float(token) for token in tokens]
+        bad = [token for token, number in zip(tokens, numbers) if number is None]
+        if bad:
+            raise AnswerParseError(f"{bad[0]!r} is not a number; type {_shape_words(shape)}")
+        parsed_rows.append(numbers)
+    flat = [x for row in parsed_rows for x in row]
+    expected = 1
+    for size in shape:
+        expected *= size
+    wrong_rows = len(shape) == 2 and len(parsed_rows) > 1 and (
+        len(parsed_rows) != shape[0] or any(len(row) != shape[1] for row in parsed_rows))
+    if len(flat) != expected or wrong_rows:
+        raise AnswerParseError(f"expected {_shape_words(shape)}; got {len(flat)} number(s)"
+                               + (f" in {len(parsed_rows)} rows" if len(parsed_rows) > 1 else ""))
+    return flat
+
+
 def matches_keywords(text: str, groups: list[list[str]]) -> bool:
     """True when `text` contains at least one keyword of every group (case-insensitive substrings)."""
     haystack = _normalize(text).casefold()
@@ -157,6 +197,11 @@ def grade_answer(question: Question, text: str, choice_order: list[int] | None =
             return Grade(indices == sorted(question.answer), indices)
         sequence = [order[p] for p in parse_order(text, count)]
         return Grade(sequence == list(question.answer), sequence)
+    if kind == "numeric" and isinstance(question.answer, list):
+        numbers = parse_numbers(text, answer_shape(question.answer))
+        right = all(question.tolerance.allows(given, exact)
+                    for given, exact in zip(numbers, flat_answer(question.answer)))
+        return Grade(right, numbers)
     if kind == "numeric":
         number = parse_number(text, fraction=bool(question.fraction), unit=question.unit)
         return Grade(question.tolerance.allows(number, float(question.answer)), number)
@@ -178,8 +223,17 @@ def format_number(value: float) -> str:
 
 def _shortest_within_tolerance(question: Question) -> str:
     # The exact value can have many digits (1/3, ln 10000); show as few as the tolerance needs,
-    # so what is shown is also what may be typed.
-    exact = float(question.answer)
+    # so what is shown is also what may be typed. A matrix is shown the way it is typed.
+    if isinstance(question.answer, list):
+        shape = answer_shape(question.answer)
+        shown = [_shortest_number(exact, question) for exact in flat_answer(question.answer)]
+        if len(shape) == 1:
+            return " ".join(shown)
+        return "; ".join(" ".join(shown[r * shape[1]:(r + 1) * shape[1]]) for r in range(shape[0]))
+    return _shortest_number(float(question.answer), question)
+
+
+def _shortest_number(exact: float, question: Question) -> str:
     if exact.is_integer() and abs(exact) < 1e15:
         return str(int(exact))
     for digits in range(4, 17):

@@ -255,7 +255,9 @@ def type_rule_problems(question: Question) -> list[tuple[Loc, str]]:
         forbid("choices", "numeric questions have no choices")
         forbid("accept", "only short questions have it")
         answer = question.answer
-        if not _is_number(answer):
+        if question.family is not None and isinstance(answer, list):
+            problems += _array_answer_problems(question)
+        elif not _is_number(answer):
             problems.append((("answer",), f"a numeric question's answer must be a number, got {answer!r}"
                              + _number_hint(answer)))
         elif not math.isfinite(answer):
@@ -277,6 +279,38 @@ def type_rule_problems(question: Question) -> list[tuple[Loc, str]]:
                              f"got {question.answer!r}"))
     problems += _identity_problems(question)
     return problems
+
+
+def answer_shape(answer: Any) -> tuple[int, ...]:
+    """() for a number, (n,) for a vector, (rows, columns) for a matrix (a list of equal-length rows)."""
+    if not isinstance(answer, list):
+        return ()
+    if answer and all(isinstance(row, list) for row in answer):
+        return (len(answer), len(answer[0]))
+    return (len(answer),)
+
+
+def flat_answer(answer: Any) -> list[float]:
+    """A numeric answer's entries in reading order (row by row for a matrix)."""
+    if not isinstance(answer, list):
+        return [float(answer)]
+    return [float(x) for item in answer for x in (item if isinstance(item, list) else [item])]
+
+
+def _array_answer_problems(question: Question) -> list[tuple[Loc, str]]:
+    # Only generated questions have them: a vector or matrix (attention output, a LayerNorm
+    # output) is graded entry by entry with the one tolerance.
+    answer = question.answer
+    rows = answer if answer and all(isinstance(row, list) for row in answer) else [answer]
+    entries = [x for row in rows for x in row]
+    if not entries or any(not row for row in rows) or len({len(row) for row in rows}) != 1:
+        return [(("answer",), f"a vector answer is a non-empty list, a matrix one a list of equal-length rows; "
+                 f"got {answer!r}")]
+    if any(not _is_number(x) or not math.isfinite(x) for x in entries):
+        return [(("answer",), f"every entry of a vector or matrix answer must be a finite number, got {answer!r}")]
+    if question.fraction:
+        return [(("fraction",), "not allowed with a vector or matrix answer")]
+    return []
 
 
 def _choice_problems(question: Question) -> list[tuple[Loc, str]]:
