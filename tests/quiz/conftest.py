@@ -18,11 +18,15 @@ def sample_bank(tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture
 def toy_family(monkeypatch):
-    """Register the test-only family for one test (the package itself never sees it)."""
-    from llmprep.quiz.generators import FAMILIES, Family
+    """Make the test-only family the only one registered, for one test (the package never sees it)."""
+    from llmprep.quiz import generators
+    from llmprep.quiz.generators import Family
 
     family = Family(name="toy-softmax", topic="attention",
                     description={"en": "softmax of two small logits", "zh": "两个小 logit 的 softmax"},
                     generate=make_toy_question)
-    monkeypatch.setitem(FAMILIES, family.name, family)
+    # Load the real families first (a later load would not register them again), then hide them.
+    for name in list(generators.load_families()):
+        monkeypatch.delitem(generators.FAMILIES, name)
+    monkeypatch.setitem(generators.FAMILIES, family.name, family)
     return family
