@@ -9,10 +9,13 @@ import click
 from llmprep.console import get_console, json_option
 from llmprep.quiz import DIFFICULTIES, LANGUAGES, QUESTION_TYPES
 
+DEFAULT_NEW = 10
+
 HELP = """Drill interview questions, one at a time, with the answer, explanation and source after each.
 
 \b
-  llmprep quiz                                  10 questions from the whole bank
+  llmprep quiz                                  due reviews first, then new questions
+  llmprep quiz --due                            only the reviews that are due
   llmprep quiz --topic attention -n 5 --lang zh
   llmprep quiz --type numeric --difficulty hard --seed 7
   llmprep quiz --generated all -n 5             5 freshly generated questions
@@ -25,7 +28,7 @@ Answering:
   order    the choices in order: c a b d
   numeric  0.2231, 2.231e-1, 3.15x10^23, 1/3; 22.31% where a fraction is asked
   short    free text, graded by keywords; without keywords you see the model answer
-           and grade yourself (y/n)
+           and grade yourself: 1 again, 2 hard, 3 good, 4 easy
 
 \b
 Without a terminal (stdin is a pipe or a file) every line is one answer. An answer that
@@ -34,7 +37,15 @@ cannot be read counts as wrong, with a note. A short question without keywords i
 ends the session with the questions answered so far (exit 0).
 
 \b
-Choosing: the filters, then a shuffle seeded by --seed, then the first N. The same seed gives
+Spaced repetition: every answer is saved the moment it is given and schedules the question
+with FSRS (right = good, wrong = again, a self-grade as chosen). With no --topic,
+--difficulty, --type, --generated or --seed, a session is the due reviews first (most
+overdue first), then up to --new never-seen questions, N at most. --due asks only due
+reviews (the filters narrow them) and says when the next one is due if none is.
+`llmprep progress` shows where you stand.
+
+\b
+Choosing with filters or --seed: the filters, then a shuffle seeded by --seed, then the first N. The same seed gives
 the same questions in the same order with the same choice order. --generated FAMILY (or
 `all`) adds generated questions: with no --topic/--difficulty/--type all N are generated,
 spread over the families; with one of those filters, N // 2 are generated and the rest come
@@ -69,28 +80,33 @@ def _list_generators(as_json: bool, lang: str) -> None:
 @click.option("--topic", "topics", multiple=True, metavar="TOPIC",
               help="Only this topic (repeatable); an unknown one lists the topic ids.")
 @click.option("-n", "--count", type=click.IntRange(min=1), default=10, show_default=True,
-              help="How many questions.")
+              help="How many questions at most.")
 @click.option("--difficulty", "difficulties", multiple=True, type=click.Choice(DIFFICULTIES),
               help="Only this difficulty (repeatable).")
 @click.option("--type", "types", multiple=True, type=click.Choice(QUESTION_TYPES),
               help="Only this question type (repeatable).")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help="Language of the questions [default: zh when the locale is Chinese, else en].")
-@click.option("--seed", type=int, default=None, help="Reproduce a session: the questions and their choice order.")
+@click.option("--seed", type=int, default=None, help="Reproduce a session: the questions and their choice order (a fixed pick, not the schedule).")
 @click.option("--generated", "generated", multiple=True, metavar="FAMILY",
               help="Add generated questions from FAMILY (repeatable; `all` for every family).")
+@click.option("--new", "new", type=click.IntRange(min=0), default=DEFAULT_NEW, show_default=True,
+              help="At most this many never-seen questions after the due reviews (sessions without filters).")
+@click.option("--due", "due_only", is_flag=True, help="Only the reviews that are due now.")
 @click.option("--list-generators", is_flag=True, help="List the generator families and exit.")
 @json_option
-def quiz(topics, count, difficulties, types, lang, seed, generated, list_generators, as_json) -> None:
+def quiz(topics, count, difficulties, types, lang, seed, generated, new, due_only, list_generators,
+         as_json) -> None:
     from llmprep.quiz.bank import load_bank
+    from llmprep.quiz.schedule import AnswerRecorder, plan_quiz
     from llmprep.quiz.session import (
         ConsoleView,
         LineAnswers,
         TerminalAnswers,
         default_language,
-        plan_session,
         run_session,
     )
+    from llmprep.store import open_store
 
     console = get_console()
     lang = lang or default_language()
@@ -98,16 +114,20 @@ def quiz(topics, count, difficulties, types, lang, seed, generated, list_generat
         _list_generators(as_json, lang)
         return
     bank = load_bank()
-    plan = plan_session(bank, count=count, seed=seed, topics=topics, difficulties=difficulties,
-                        types=types, generated=generated)
-    for note in plan.notes:
-        console.warn(note)
-    if seed is None:
-        console.note(f"seed {plan.seed} (replay this session with --seed {plan.seed})")
-    answers = TerminalAnswers(console) if sys.stdin.isatty() else LineAnswers(sys.stdin)
-    view = ConsoleView(console, bank.documents, lang)
-    # The progress store will pass on_answer here to commit each answer as it is given.
-    result = run_session(plan.questions, seed=plan.seed, lang=lang, answers=answers, view=view)
-    view.summary(result)
+    with open_store() as store:
+        plan = plan_quiz(bank, store, count=count, new=new, seed=seed, due_only=due_only, topics=topics,
+                         difficulties=difficulties, types=types, generated=generated)
+        for note in plan.notes:
+            console.warn(note)
+        for line in plan.info:
+            console.note(line)
+        answers = TerminalAnswers(console) if sys.stdin.isatty() else LineAnswers(sys.stdin)
+        view = ConsoleView(console, bank.documents, lang)
+        record = AnswerRecorder(store, plan.questions, on_change=lambda question_id: console.note(
+            f"{question_id} changed since you last answered it; its history is kept"))
+        result = run_session(plan.questions, seed=plan.seed, lang=lang, answers=answers, view=view,
+                             on_answer=record)
+    if plan.questions:
+        view.summary(result)
     if as_json:
-        console.emit_json(result.to_json())
+        console.emit_json({**result.to_json(), "schedule": plan.schedule})

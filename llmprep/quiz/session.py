@@ -1,10 +1,10 @@
 """A quiz session: choosing the questions, asking them over an answer source, and the result.
 
-Two seams are kept open for spaced repetition (llmprep/store.py):
-- selection is a `Selector`, a plain function of (candidate questions, n, seed), so a
-  scheduler can replace `seeded_selection` without touching anything else;
+Spaced repetition (llmprep/quiz/schedule.py, llmprep/store.py) plugs in at two seams:
+- the questions are chosen before the session starts (`plan_session`, or the schedule's
+  due-first pick), and `run_session` asks whatever list it is given;
 - `run_session(..., on_answer=...)` hands every `AnswerResult` over the moment it is
-  answered, so a store can commit answers one by one and a crash loses nothing.
+  answered, so the store commits answers one by one and a crash loses nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +33,10 @@ DEFAULT_COUNT = 10
 # A selector picks n of the candidates; the seed makes the pick reproducible.
 Selector = Callable[[Sequence[Question], int, int], list[Question]]
 OnAnswer = Callable[["AnswerResult"], None]
+
+# FSRS ratings (the values of fsrs.Rating), offered when a person grades their own answer.
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
 
 
 def default_language(environ: dict[str, str] | None = None) -> str:
@@ -213,7 +217,8 @@ class AnswerResult:
     """One answered question: what the scheduler and the JSON report need.
 
     `correct` is None when the answer could not be graded (a short answer without keyword
-    groups, with nobody at a terminal to grade it). `given` is the line as typed.
+    groups, with nobody at a terminal to grade it). `given` is the line as typed. `rating`
+    is the FSRS rating a person gave their own answer (1 again .. 4 easy), else None.
     """
 
     question_id: str
@@ -230,6 +235,7 @@ class AnswerResult:
     choice_order: list[int] | None = None
     note: str | None = None
     seconds: float = 0.0  # from showing the question to the answer
+    rating: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The question's entry in `llmprep quiz --json`."""
@@ -286,8 +292,8 @@ class AnswerSource(Protocol):
     def read(self, prompt: str) -> str:
         """The next answer; raises EOFError when there is none."""
 
-    def confirm(self, prompt: str) -> bool:
-        """A yes/no from the person (self-grading); only asked when interactive."""
+    def rate(self, prompt: str) -> int:
+        """A rating from the person grading their own answer, AGAIN..EASY; only asked when interactive."""
 
 
 class LineAnswers:
@@ -305,7 +311,7 @@ class LineAnswers:
             raise EOFError
         return line.rstrip("\r\n")
 
-    def confirm(self, prompt: str) -> bool:
+    def rate(self, prompt: str) -> int:
         """Never asked in a pipe: there is nobody to answer."""
         raise EOFError
 
@@ -322,14 +328,30 @@ class TerminalAnswers:
         """Ask and read one line."""
         return self.console.out.input(f"[bold]{prompt}[/bold] ")
 
-    def confirm(self, prompt: str) -> bool:
-        """Ask until the answer is yes or no."""
+    def rate(self, prompt: str) -> int:
+        """Ask until the reply is a rating: 1-4, again/hard/good/easy (or their first letter); y/n for good/again."""
         while True:
             reply = self.console.out.input(f"[bold]{prompt}[/bold] ").strip().lower()
-            if reply in ("y", "yes", "是", "对"):
-                return True
-            if reply in ("n", "no", "否", "不", "错"):
-                return False
+            rating = parse_rating(reply)
+            if rating is not None:
+                return rating
+
+
+_RATING_WORDS = {
+    AGAIN: ("1", "a", "again", "n", "no", "重来", "忘了", "错", "否"),
+    HARD: ("2", "h", "hard", "难", "困难"),
+    GOOD: ("3", "g", "good", "y", "yes", "好", "对", "是"),
+    EASY: ("4", "e", "easy", "简单", "容易"),
+}
+
+
+def parse_rating(reply: str) -> int | None:
+    """A self-grade typed as 1-4, again/hard/good/easy, a/h/g/e (or y/n for good/again); None if not one."""
+    reply = reply.strip().lower()
+    for rating, words in _RATING_WORDS.items():
+        if reply in words:
+            return rating
+    return None
 
 
 class SessionView(Protocol):
@@ -362,14 +384,14 @@ def run_session(
             presented = PresentedQuestion(question, position, len(questions), choice_order_for(question, seed))
             view.question(presented)
             shown_at = clock()
-            given, grade = _ask(presented, answers, view, lang)
+            given, grade, rating = _ask(presented, answers, view, lang)
             result = AnswerResult(
                 question_id=question.id, topic=question.topic, type=question.type, given=given,
                 correct=grade.correct, family=question.family, params=question.params,
                 answered_at=datetime.now(timezone.utc), difficulty=question.difficulty,
                 correct_answer=correct_answer_text(question, presented.choice_order, lang),
                 answer=question.answer_json(), choice_order=presented.choice_order, note=grade.note,
-                seconds=clock() - shown_at,
+                seconds=clock() - shown_at, rating=rating,
             )
             results.append(result)
             if on_answer is not None:
@@ -391,7 +413,14 @@ _PROMPTS = {
 }
 
 
-def _ask(presented: PresentedQuestion, answers: AnswerSource, view: SessionView, lang: str) -> tuple[str, Grade]:
+_RATE_PROMPT = {
+    "en": "how did it go? 1 again · 2 hard · 3 good · 4 easy:",
+    "zh": "答得如何？1 重来 · 2 困难 · 3 良好 · 4 简单：",
+}
+
+
+def _ask(presented: PresentedQuestion, answers: AnswerSource, view: SessionView,
+         lang: str) -> tuple[str, Grade, int | None]:
     question = presented.question
     while True:
         given = answers.read(_PROMPTS[question.type][lang]).strip()
@@ -403,16 +432,16 @@ def _ask(presented: PresentedQuestion, answers: AnswerSource, view: SessionView,
             if answers.interactive:
                 view.retry(str(error))
                 continue
-            return given, Grade(False, None, f"not an answer ({error}); counted as wrong")
+            return given, Grade(False, None, f"not an answer ({error}); counted as wrong"), None
         break
     if grade.correct is None:
         if answers.interactive:
             view.model_answer(presented)
-            right = answers.confirm("y/n?" if lang == "en" else "答对了吗？(y/n)")
-            return given, Grade(right, grade.parsed, "self-graded")
+            rating = answers.rate(_RATE_PROMPT[lang])
+            return given, Grade(rating != AGAIN, grade.parsed, "self-graded"), rating
         return given, Grade(None, grade.parsed, "no keywords to grade this question by, and nobody at a "
-                                                "terminal to judge it: compare with the model answer")
-    return given, grade
+                                                "terminal to judge it: compare with the model answer"), None
+    return given, grade, None
 
 
 _WORDS = {

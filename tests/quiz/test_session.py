@@ -60,8 +60,8 @@ class ScriptedPerson:
 
     interactive = True
 
-    def __init__(self, lines, events, confirms=()):
-        self.lines, self.events, self.confirms = list(lines), events, list(confirms)
+    def __init__(self, lines, events, ratings=()):
+        self.lines, self.events, self.ratings = list(lines), events, list(ratings)
 
     def read(self, prompt):
         if not self.lines:
@@ -72,8 +72,8 @@ class ScriptedPerson:
         self.events.append(("read", line))
         return line
 
-    def confirm(self, prompt):
-        return self.confirms.pop(0)
+    def rate(self, prompt):
+        return self.ratings.pop(0)
 
 
 def test_default_language_follows_the_locale():
@@ -187,7 +187,7 @@ def test_each_answer_is_handed_over_when_it_is_given(bank):
     questions = [bank.by_id()[i] for i in ("attention-dog-weight", "attention-why-sqrt-dk", "training-why-warmup")]
     events: list = []
     right_choice = correct_answer_text(questions[1], choice_order_for(questions[1], 4), "en")
-    person = ScriptedPerson(["33.3%", right_choice, "no idea"], events, confirms=[False])
+    person = ScriptedPerson(["33.3%", right_choice, "no idea"], events, ratings=[1])  # 1 = again
 
     def on_answer(result: AnswerResult):
         events.append(("committed", result.question_id, result.correct))
@@ -201,6 +201,7 @@ def test_each_answer_is_handed_over_when_it_is_given(bank):
     assert events.index(committed[0]) < events.index(("question", "attention-why-sqrt-dk"))
     assert events.index(("model", "training-why-warmup")) < events.index(committed[2])
     assert result.finished and [r.note for r in result.results][2] == "self-graded"
+    assert [r.rating for r in result.results] == [None, None, 1]  # only the self-graded one chose a rating
     assert result.results[0].answered_at.tzinfo is not None
 
 

@@ -1,0 +1,251 @@
+"""Spaced repetition for the quiz: FSRS (the `fsrs` package) on cards kept in the progress store.
+
+A card is a bank question (card id = the question id) or a generator family (card id
+`gen:<family>`: every question a family makes reviews the same skill). Ratings are FSRS's:
+an auto-graded answer is Good when right and Again when wrong; a self-graded one is the
+rating the person chose. Fuzzing is off so that a card's schedule is a pure function of its
+review log: replaying the log (after `llmprep progress import`) gives the same due dates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from llmprep.quiz.session import AGAIN, GOOD, AnswerResult, seeded_selection
+
+if TYPE_CHECKING:
+    from llmprep.quiz.bank import Bank, Question
+    from llmprep.store import CardRow, Store
+
+# Card.card_id only names a card inside fsrs; ours are strings, so every card gets the same int
+# (fsrs' default is the creation time in ms, after a 1 ms sleep).
+_FSRS_CARD_ID = 0
+
+
+def card_id_for(question: Question) -> str:
+    """The card a question reviews: its own id, or `gen:<family>` for a generated one."""
+    return f"gen:{question.family}" if question.family else question.id
+
+
+def family_of_card(card_id: str) -> str | None:
+    """The family name of a `gen:<family>` card, else None."""
+    return card_id[len("gen:"):] if card_id.startswith("gen:") and card_id.count(":") == 1 else None
+
+
+def content_hash(question: Question) -> str | None:
+    """A short hash of everything a bank question says (None for generated ones: they vary by design)."""
+    if question.family:
+        return None
+    content = question.model_dump(mode="json", exclude={"id"})
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def rating_of(result: AnswerResult) -> int | None:
+    """The FSRS rating an answer earns: the chosen one if self-graded, else Good/Again; None if ungraded."""
+    if result.rating is not None:
+        return result.rating
+    if result.correct is None:
+        return None
+    return GOOD if result.correct else AGAIN
+
+
+def _scheduler():
+    # Imported here: fsrs costs ~50 ms and only answering or replaying needs it.
+    from fsrs import Scheduler
+
+    return Scheduler(enable_fuzzing=False)
+
+
+def advance_card(card_json: str | None, rating: int, reviewed_at: datetime) -> tuple[str, datetime]:
+    """Review a card (its fsrs JSON, or None for a new card): the new card JSON and its due time."""
+    from fsrs import Card, Rating
+
+    card = Card.from_dict(json.loads(card_json)) if card_json else Card(card_id=_FSRS_CARD_ID, due=_utc(reviewed_at))
+    card, _ = _scheduler().review_card(card, Rating(rating), review_datetime=_utc(reviewed_at))
+    return json.dumps(card.to_dict()), card.due
+
+
+def replay_card(reviews: Iterable[tuple[int, datetime]]) -> tuple[str, datetime] | None:
+    """A card's state from its rated reviews (rating, time), in time order; None when there are none."""
+    state: tuple[str, datetime] | None = None
+    for rating, reviewed_at in sorted(reviews, key=lambda review: review[1]):
+        state = advance_card(state[0] if state else None, rating, reviewed_at)
+    return state
+
+
+def _utc(moment: datetime) -> datetime:
+    # fsrs insists on tzinfo being exactly timezone.utc.
+    return moment.astimezone(timezone.utc)
+
+
+@dataclass
+class ScheduledPick:
+    """What the schedule serves: due cards' questions first, then new ones, and notes for the user."""
+
+    questions: list[Question]
+    due: int
+    new: int
+    notes: list[str] = field(default_factory=list)
+
+
+def due_questions(cards: Sequence[CardRow], bank: Bank, seed: int) -> tuple[list[Question], list[str]]:
+    """The question to ask for each due card, in the cards' order; a card whose question is gone is skipped."""
+    from llmprep.quiz.generators import load_families
+
+    by_id = bank.by_id()
+    questions: list[Question] = []
+    gone: list[str] = []
+    families = None
+    rng = random.Random(f"{seed}:due")
+    for card in cards:
+        family_name = family_of_card(card.card_id)
+        if family_name is None:
+            question = by_id.get(card.card_id)
+        else:
+            families = load_families() if families is None else families
+            family = families.get(family_name)
+            question = family.generate(rng.randrange(1, 2**31)) if family else None
+        if question is None:
+            gone.append(card.card_id)
+        else:
+            questions.append(question)
+    notes = [f"{len(gone)} due card(s) are no longer in the bank and were skipped: {', '.join(gone[:5])}"
+             + (" ..." if len(gone) > 5 else "")] if gone else []
+    return questions, notes
+
+
+def pick_scheduled(bank: Bank, store: Store, *, count: int, new: int, seed: int,
+                   now: datetime | None = None) -> ScheduledPick:
+    """Due reviews first (most overdue first), then up to `new` never-rated bank questions; `count` at most."""
+    now = now or datetime.now(timezone.utc)
+    due, notes = due_questions(store.due_cards(now), bank, seed)
+    due = due[:count]
+    scheduled = store.scheduled_card_ids()
+    unseen = [q for q in bank.questions if q.id not in scheduled]
+    fresh = seeded_selection(unseen, min(new, count - len(due)), seed)
+    return ScheduledPick(questions=due + fresh, due=len(due), new=len(fresh), notes=notes)
+
+
+def pick_due_only(bank: Bank, store: Store, *, count: int, seed: int, topics: Sequence[str] = (),
+                  difficulties: Sequence[str] = (), types: Sequence[str] = (),
+                  now: datetime | None = None) -> ScheduledPick:
+    """Only the due cards (most overdue first), narrowed by the filters; `count` at most."""
+    from llmprep.quiz.session import filter_questions
+
+    now = now or datetime.now(timezone.utc)
+    cards = [card for card in store.due_cards(now) if not topics or card.topic in topics]
+    questions, notes = due_questions(cards, bank, seed)
+    if difficulties or types:
+        # Generated questions have a difficulty and type too, so the same filter applies.
+        questions = filter_questions(questions, (), difficulties, types)
+    questions = questions[:count]
+    return ScheduledPick(questions=questions, due=len(questions), new=0, notes=notes)
+
+
+class AnswerRecorder:
+    """The session's `on_answer`: commits each answer to the store the moment it is given.
+
+    `on_change(question_id)` is called when a question's content changed since its card was
+    last reviewed (the history is kept; the change is noted in the store).
+    """
+
+    def __init__(self, store: Store, questions: Iterable[Question], on_change=None):
+        self.store = store
+        self.questions = {question.id: question for question in questions}
+        self.on_change = on_change
+
+    def __call__(self, result: AnswerResult) -> None:
+        from llmprep.store import ReviewRecord
+
+        question = self.questions[result.question_id]
+        record = ReviewRecord(card_id=card_id_for(question), question_id=question.id, topic=question.topic,
+                              reviewed_at=result.answered_at, rating=rating_of(result), correct=result.correct,
+                              given=result.given, seconds=round(result.seconds, 3),
+                              content_hash=content_hash(question))
+        changed = self.store.record_review(record, advance_card)
+        if changed and self.on_change is not None:
+            self.on_change(question.id)
+
+
+@dataclass
+class QuizPlan:
+    """A session's questions and what to tell the user about how they were chosen.
+
+    `mode` is "review" (due first, then new), "due" (only due) or "drill" (filters or --seed:
+    a seeded pick that ignores the schedule; answers are still recorded). `schedule` is the
+    `schedule` entry of `llmprep quiz --json`.
+    """
+
+    questions: list[Question]
+    seed: int
+    mode: str
+    notes: list[str] = field(default_factory=list)  # warnings
+    info: list[str] = field(default_factory=list)  # plain diagnostics
+    schedule: dict = field(default_factory=dict)
+
+
+def plan_quiz(bank: Bank, store: Store, *, count: int, new: int, seed: int | None, due_only: bool = False,
+              topics: Sequence[str] = (), difficulties: Sequence[str] = (), types: Sequence[str] = (),
+              generated: Sequence[str] = (), now: datetime | None = None) -> QuizPlan:
+    """Choose a quiz session's questions: due reviews and new ones, only due ones, or a seeded drill."""
+    from llmprep.errors import UserError
+    from llmprep.quiz.bank import check_topics
+    from llmprep.quiz.session import new_seed, plan_session
+
+    now = now or datetime.now(timezone.utc)
+    drill = bool(topics or difficulties or types or generated or seed is not None)
+    if due_only and generated:
+        raise UserError("--due and --generated do not go together", where="llmprep quiz",
+                        fix="--due already brings back the generator families that are due; drop --generated")
+    if not due_only and drill:
+        plan = plan_session(bank, count=count, seed=seed, topics=topics, difficulties=difficulties, types=types,
+                            generated=generated)
+        info = [] if seed is not None else [f"seed {plan.seed} (replay this session with --seed {plan.seed})"]
+        return QuizPlan(plan.questions, plan.seed, "drill", plan.notes, info, {"mode": "drill"})
+    seed = new_seed() if seed is None else seed
+    if due_only:
+        pick = pick_due_only(bank, store, count=count, seed=seed, topics=check_topics(topics),
+                             difficulties=difficulties, types=types, now=now)
+    else:
+        if not bank.questions and not store.scheduled_card_ids():
+            raise UserError("the question bank is empty", where="llmprep quiz",
+                            fix="try generated questions: `llmprep quiz --generated all`")
+        pick = pick_scheduled(bank, store, count=count, new=new, seed=seed, now=now)
+    upcoming = store.next_due(now) if not pick.questions else None
+    schedule = {"mode": "due" if due_only else "review", "due": pick.due, "new": pick.new,
+                "next_due": iso_utc(upcoming.due) if upcoming else None}
+    info: list[str] = []
+    if pick.questions:
+        info.append(f"{pick.due} due review(s)" + ("" if due_only else f", {pick.new} new question(s)"))
+    elif due_only or new == 0:
+        info.append("nothing is due" + (f"; the next review ({upcoming.card_id}) is due {describe_due(upcoming.due, now)}"
+                                        if upcoming else "; answer some questions first: `llmprep quiz`"))
+    else:
+        info.append("nothing is due and every question has been answered"
+                    + (f"; the next review is due {describe_due(upcoming.due, now)}" if upcoming else "")
+                    + "; to practise anyway, pick a --topic or a --seed")
+    return QuizPlan(pick.questions, seed, schedule["mode"], pick.notes, info, schedule)
+
+
+def iso_utc(moment: datetime) -> str:
+    """A time for JSON: ISO 8601 in UTC, to the second."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def describe_due(due: datetime, now: datetime | None = None) -> str:
+    """'in 3h 20m (2026-05-01 14:30)' in local time; 'now' when it is already due."""
+    now = now or datetime.now(timezone.utc)
+    seconds = (due - now).total_seconds()
+    if seconds <= 0:
+        return "now"
+    minutes = int(seconds // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    span = f"{days}d {hours}h" if days else f"{hours}h {minutes}m" if hours else f"{max(minutes, 1)}m"
+    return f"in {span} ({due.astimezone().strftime('%Y-%m-%d %H:%M')})"
