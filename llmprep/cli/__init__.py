@@ -15,6 +15,7 @@ COMMANDS = {
     "doctor": "llmprep.cli.doctor:doctor",
     "quiz": "llmprep.cli.quiz:quiz",
     "questions": "llmprep.cli.questions:questions",
+    "progress": "llmprep.cli.progress:progress",
 }
 
 HELP = """A coach for LLM research and engineering interviews.

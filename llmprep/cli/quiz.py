@@ -119,8 +119,10 @@ def quiz(topics, count, difficulties, types, lang, seed, generated, new, due_onl
                          difficulties=difficulties, types=types, generated=generated)
         for note in plan.notes:
             console.warn(note)
+        # With nothing to ask, "nothing is due; the next one is due in 3h" is the result itself.
+        show = console.note if plan.questions else console.print
         for line in plan.info:
-            console.note(line)
+            show(line)
         answers = TerminalAnswers(console) if sys.stdin.isatty() else LineAnswers(sys.stdin)
         view = ConsoleView(console, bank.documents, lang)
         record = AnswerRecorder(store, plan.questions, on_change=lambda question_id: console.note(

@@ -1,0 +1,113 @@
+"""FSRS scheduling: the same schedule as the fsrs package, and the due-first pick of `llmprep quiz`."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+from fsrs import Card, Rating, Scheduler
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from store_sample import write_tiny_bank
+
+from llmprep.quiz.bank import load_bank
+from llmprep.quiz.schedule import (
+    AnswerRecorder,
+    advance_card,
+    card_id_for,
+    pick_scheduled,
+    plan_quiz,
+    rating_of,
+    replay_card,
+)
+from llmprep.quiz.session import AnswerResult
+from llmprep.store import ReviewRecord, open_store
+
+START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+
+reviews_strategy = st.lists(
+    st.tuples(st.sampled_from([1, 2, 3, 4]), st.integers(min_value=0, max_value=60 * 24 * 90)),  # minutes later
+    min_size=1, max_size=12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(reviews=reviews_strategy)
+def test_the_stored_schedule_equals_the_fsrs_packages_own(reviews, tmp_path_factory):
+    path = tmp_path_factory.mktemp("fsrs") / "p.sqlite3"
+    scheduler = Scheduler(enable_fuzzing=False)
+    expected = Card(card_id=0, due=START)
+    at = START
+    with open_store(path) as store:
+        for rating, gap_minutes in reviews:
+            at += timedelta(minutes=gap_minutes)
+            expected, _ = scheduler.review_card(expected, Rating(rating), review_datetime=at)
+            store.record_review(ReviewRecord("c", "c", "attention", at, rating, rating > 1), advance_card)
+            stored = store.card_state("c")
+            assert {k: stored[k] for k in ("state", "step", "stability", "difficulty", "due", "last_review")} == \
+                {k: v for k, v in expected.to_dict().items() if k != "card_id"}
+        assert [card.due for card in store.due_cards(expected.due)] == [expected.due]
+        assert store.due_cards(expected.due - timedelta(seconds=1)) == []
+    # Replaying the log (what an import does) gives the same card.
+    replayed, due = replay_card([(rating, START + timedelta(minutes=sum(g for _, g in reviews[:i + 1])))
+                                 for i, (rating, _) in enumerate(reviews)])
+    assert json.loads(replayed) == expected.to_dict() and due == expected.due
+
+
+def test_ratings_right_good_wrong_again_self_graded_as_chosen():
+    def result(correct, rating=None):
+        return AnswerResult("q", "attention", "short", "x", correct, None, None, START, rating=rating)
+
+    assert rating_of(result(True)) == 3 and rating_of(result(False)) == 1
+    assert rating_of(result(True, rating=4)) == 4 and rating_of(result(True, rating=2)) == 2
+    assert rating_of(result(None)) is None
+
+
+def test_a_generated_question_reviews_its_familys_card(tiny_bank):
+    question = load_bank().questions[0].model_copy(update={"id": "gen:softmax:17", "family": "softmax"})
+    assert card_id_for(question) == "gen:softmax"
+    assert card_id_for(load_bank().questions[0]) == "attention-q1"
+
+
+def test_due_reviews_come_first_most_overdue_first_then_new(tiny_bank):
+    bank = load_bank()
+    now = datetime.now(timezone.utc)
+    with open_store() as store:
+        # attention-q3 answered wrong 2 days ago, attention-q1 wrong 1 day ago: both due (learning step 1 min).
+        for question_id, days in (("attention-q1", 1), ("attention-q3", 2)):
+            store.record_review(ReviewRecord(question_id, question_id, "attention", now - timedelta(days=days), 1,
+                                             False), advance_card)
+        # training-q1 answered right just now: scheduled, not due, and no longer new.
+        store.record_review(ReviewRecord("training-q1", "training-q1", "training", now, 3, True), advance_card)
+        pick = pick_scheduled(bank, store, count=10, new=2, seed=1, now=now)
+        ids = [q.id for q in pick.questions]
+        assert ids[:2] == ["attention-q3", "attention-q1"] and (pick.due, pick.new) == (2, 2)
+        assert len(ids) == 4 and not {"training-q1", "attention-q1", "attention-q3"} & set(ids[2:])
+        assert [q.id for q in pick_scheduled(bank, store, count=1, new=5, seed=1, now=now).questions] == \
+            ["attention-q3"]  # -n caps the session, due ones first
+        due_only = plan_quiz(bank, store, count=10, new=5, seed=None, due_only=True, now=now)
+        assert [q.id for q in due_only.questions] == ["attention-q3", "attention-q1"]
+        assert due_only.schedule == {"mode": "due", "due": 2, "new": 0, "next_due": None}
+        narrowed = plan_quiz(bank, store, count=10, new=5, seed=None, due_only=True, topics=["training"], now=now)
+        assert narrowed.questions == [] and narrowed.schedule["next_due"] is not None
+        assert "nothing is due" in narrowed.info[0] and "training-q1" in narrowed.info[0]
+        drill = plan_quiz(bank, store, count=6, new=0, seed=3, now=now)  # --seed: a fixed pick, schedule ignored
+        assert drill.mode == "drill" and len(drill.questions) == 6
+
+
+def test_a_changed_question_keeps_its_history_and_the_change_is_noted(tiny_bank, tmp_path):
+    from llmprep.quiz.bank import load_bank as load
+
+    old = load().by_id()["attention-q2"]
+    new = load(write_tiny_bank(tmp_path / "edited", {"attention-q2": "What is two?"})).by_id()["attention-q2"]
+    changed: list[str] = []
+    with open_store() as store:
+        for question in (old, old, new):
+            record = AnswerRecorder(store, [question], on_change=changed.append)
+            record(AnswerResult(question.id, "attention", "numeric", "2", True, None, None,
+                                datetime.now(timezone.utc)))
+        assert changed == ["attention-q2"]
+        assert len(store.reviews("attention-q2")) == 3  # the history is kept
+        (change,) = store.content_changes()
+        assert change["card_id"] == "attention-q2" and change["old_hash"] != change["new_hash"]
+        assert store.card_state("attention-q2")["content_hash"] == change["new_hash"]
+        assert store.card_state("attention-q2")["stability"] > 0
