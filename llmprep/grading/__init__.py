@@ -1,0 +1,8 @@
+"""The grader behind `llmprep check`: cases from an exercise's spec, a sandboxed worker that
+runs the submission, comparison with the reference in the parent, and diagnosis of mistakes.
+
+Modules: `cases` (Case, loading an exercise's Python files), `worker` (the child process and
+the one `run_case` used for submission, reference and mistakes alike), `sandbox` (starting and
+policing the worker), `compare` (judging raw results), `diagnosis` (naming the mistake),
+`check` (the whole run), `report` (what people read), `progress` (the progress-store seam).
+"""
