@@ -15,6 +15,11 @@ COMMANDS = {
     "doctor": "llmprep.cli.doctor:doctor",
     "quiz": "llmprep.cli.quiz:quiz",
     "questions": "llmprep.cli.questions:questions",
+    "check": "llmprep.cli.check:check",
+    "exercises": "llmprep.cli.exercises:exercises",
+    "start": "llmprep.cli.start:start",
+    "hint": "llmprep.cli.hint:hint",
+    "solution": "llmprep.cli.solution:solution",
     "progress": "llmprep.cli.progress:progress",
 }
 

@@ -1,0 +1,35 @@
+"""`llmprep hint ID`: progressive hints."""
+
+from __future__ import annotations
+
+import click
+
+from llmprep.console import get_console, json_option
+
+
+@click.command()
+@click.argument("exercise_id", metavar="ID")
+@click.option("--level", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Show hints 1..N; each level says more.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="Language of the hints.")
+@json_option
+def hint(exercise_id, level, lang, as_json) -> None:
+    """Show the exercise's hints up to --level (1 is a nudge, the last is nearly the answer)."""
+    from llmprep.exercises import default_language, get_exercise
+
+    console = get_console()
+    lang = lang or default_language()
+    exercise = get_exercise(exercise_id)
+    hints = exercise.hints
+    if not hints:
+        console.fail(f"{exercise.id} has no hints", where=str(exercise.path("exercise.toml")),
+                     fix=f"see `llmprep solution {exercise.id}` after a passing check")
+    shown = [h.get(lang) or h.get("en", "") for h in hints[:level]]
+    if as_json:
+        console.emit_json({"exercise": exercise.id, "level": min(level, len(hints)), "levels": len(hints),
+                           "hints": shown})
+        return
+    for number, text in enumerate(shown, start=1):
+        console.print(f"[bold]{number}/{len(hints)}[/bold] {text}")
+    if level < len(hints):
+        console.print(f"[dim]More: llmprep hint {exercise.id} --level {level + 1}[/dim]")
