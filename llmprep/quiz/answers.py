@@ -157,7 +157,7 @@ def parse_numbers(text: str, shape: tuple[int, ...]) -> list[float]:
     for row in rows:
         tokens = [token for token in re.split(r"[\s,]+", row) if token]
         numbers = [_to_float(token) for token in tokens]
-        bad = [token for token, number in zip(tokens, numbers) if number is None]
+        bad = [token for token, number in zip(tokens, numbers, strict=True) if number is None]
         if bad:
             raise AnswerParseError(f"{bad[0]!r} is not a number; type {_shape_words(shape)}")
         parsed_rows.append(numbers)
@@ -200,7 +200,7 @@ def grade_answer(question: Question, text: str, choice_order: list[int] | None =
     if kind == "numeric" and isinstance(question.answer, list):
         numbers = parse_numbers(text, answer_shape(question.answer))
         right = all(question.tolerance.allows(given, exact)
-                    for given, exact in zip(numbers, flat_answer(question.answer)))
+                    for given, exact in zip(numbers, flat_answer(question.answer), strict=True))
         return Grade(right, numbers)
     if kind == "numeric":
         number = parse_number(text, fraction=bool(question.fraction), unit=question.unit)
