@@ -62,7 +62,6 @@ class Exercise:
     harness: str | None = None
     sources: tuple[str, ...] = ()
     banned: tuple[str, ...] = ()
-    banned_aten: tuple[str, ...] = ()
     tolerances: dict[str, Tolerance] = field(default_factory=dict)
     grad_tolerances: dict[str, Tolerance] = field(default_factory=dict)
     hints: tuple[dict[str, str], ...] = ()
@@ -146,7 +145,6 @@ def load_exercise_folder(folder: Path) -> Exercise:
         harness=data.get("harness"),
         sources=tuple(data.get("sources", ())),
         banned=tuple(data.get("banned", ())),
-        banned_aten=tuple(data.get("banned_aten", ())),
         tolerances=_tolerances(data.get("tolerance", {}), where),
         grad_tolerances=_tolerances(data.get("grad_tolerance", {}), where),
         hints=tuple(dict(h) for h in data.get("hints", ())),

@@ -346,7 +346,7 @@ def check_submission(file: Path, exercise: Exercise, *, device: str = "auto", dt
                             where=worker.run.stderr[-500:] or None, fix="run `llmprep doctor`")
         ready = time.perf_counter()
         worker.send({"submission": str(file), "entry": exercise.entry, "kind": exercise.kind,
-                     "device": resolved, "banned": list(exercise.banned), "banned_aten": list(exercise.banned_aten),
+                     "device": resolved, "banned": list(exercise.banned),
                      "harness": str(exercise.path(exercise.harness)) if exercise.harness else None},
                     sub_requests)
         run = worker.collect(len(cases))

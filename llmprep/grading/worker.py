@@ -15,6 +15,7 @@ This file imports nothing from llmprep: the parent also imports it (as
 
 from __future__ import annotations
 
+import contextlib
 import importlib.abc
 import importlib.util
 import io
@@ -130,7 +131,8 @@ def _tensor_slots(args: list, kwargs: dict) -> list[tuple[str, Any]]:
     return slots
 
 
-def run_case(entry: Any, kind: str, request: dict, device: str, harness: Any = None) -> dict:
+def run_case(entry: Any, kind: str, request: dict, device: str, harness: Any = None,
+             watch: Any = contextlib.nullcontext) -> dict:
     """Call `entry` on one case and return raw results; the caller judges them.
 
     kind "function": entry(*args, **kwargs). kind "module": entry(**init), moved to the case's
@@ -146,9 +148,10 @@ def run_case(entry: Any, kind: str, request: dict, device: str, harness: Any = N
     args = list(_move(request.get("args", []), device))
     kwargs = dict(_move(request.get("kwargs", {}), device))
     if harness is not None:
-        output = harness(entry, {"args": args, "kwargs": kwargs, "init": request.get("init", {}),
-                                 "state_dict": request.get("state_dict"), "device": device,
-                                 "dtype": request.get("dtype"), "seed": request.get("seed", 0)})
+        with watch():
+            output = harness(entry, {"args": args, "kwargs": kwargs, "init": request.get("init", {}),
+                                     "state_dict": request.get("state_dict"), "device": device,
+                                     "dtype": request.get("dtype"), "seed": request.get("seed", 0)})
         result["output"] = encode_value(output)
         return result
 
@@ -167,17 +170,18 @@ def run_case(entry: Any, kind: str, request: dict, device: str, harness: Any = N
                 kwargs[key] = leaves[key].clone()
 
     module = None
-    if kind == "module":
-        module = entry(**request.get("init", {}))
-        if request.get("dtype"):
-            module.to(getattr(torch, request["dtype"]))
-        module.to(device)
-        state_dict = request.get("state_dict")
-        if state_dict is not None:
-            module.load_state_dict(_move(state_dict, device), strict=True)
-        output = module(*args, **kwargs)
-    else:
-        output = entry(*args, **kwargs)
+    with watch():
+        if kind == "module":
+            module = entry(**request.get("init", {}))
+            if request.get("dtype"):
+                module.to(getattr(torch, request["dtype"]))
+            module.to(device)
+            state_dict = request.get("state_dict")
+            if state_dict is not None:
+                module.load_state_dict(_move(state_dict, device), strict=True)
+            output = module(*args, **kwargs)
+        else:
+            output = entry(*args, **kwargs)
 
     result["output"] = encode_value(output)
     result["inputs_after"] = {name: value.detach().to("cpu", copy=True) for name, value in _tensor_slots(args, kwargs)}
@@ -200,7 +204,9 @@ def _backward(output: Any, request: dict, leaves: dict, module: Any, device: str
     if not output.requires_grad:
         return {"error": "the output is not connected to the inputs by autograd (detached, "
                          "computed outside torch, or under no_grad)"}
-    output.backward(cotangent.to(output.device))
+    # The same vector-Jacobian product as output.backward(cotangent), but a scalar backward
+    # does not import sympy (torch checks an explicit gradient's shape symbolically: ~2 s).
+    (output * cotangent.to(output.device)).sum().backward()
     grads = {"inputs": {}, "params": {}}
     for name, leaf in leaves.items():
         grads["inputs"][name] = None if leaf.grad is None else leaf.grad.detach().cpu()
@@ -214,15 +220,22 @@ def _backward(output: Any, request: dict, leaves: dict, module: Any, device: str
 
 
 class BannedCallRecorder:
-    """Wraps banned callables so that any call is recorded by name (the call still runs)."""
+    """Records calls of banned built-ins, by name, while a case runs (the calls still run).
+
+    Two layers: module attributes are replaced by recording wrappers (this catches
+    `from torch.nn.functional import softmax` made after the ban), and a TorchFunctionMode
+    matches every torch function call against the banned objects by identity, which also
+    catches aliases such as torch._C._VariableFunctions.softmax or torch._C.TensorBase.softmax.
+    Banned classes (e.g. nn.MultiheadAttention) are recorded when constructed.
+    """
 
     def __init__(self) -> None:
         self.used: list[str] = []
-        self._aten: set[str] = set()
-        self._mode = None
+        self._by_identity: dict[int, str] = {}
+        self._objects: list[Any] = []  # keeps the banned objects alive, so their ids stay theirs
 
     def ban(self, dotted_names: list[str]) -> None:
-        """Replace each `module.attr` (or `Class.method`, or a class) with a recording wrapper."""
+        """Ban each `module.attr`, `Class.method` or class named."""
         for dotted in dotted_names:
             owner_path, _, attr = dotted.rpartition(".")
             owner = _resolve(owner_path)
@@ -231,37 +244,30 @@ class BannedCallRecorder:
             original = getattr(owner, attr)
             if isinstance(original, type):
                 self._ban_class(original, dotted)
-            else:
-                try:
-                    setattr(owner, attr, self._wrap(original, dotted))
-                except (AttributeError, TypeError):
-                    pass
-
-    def ban_aten(self, op_names: list[str]) -> None:
-        """Record ATen ops (e.g. `aten._softmax`) however they were reached: aliases included."""
-        if not op_names:
-            return
-        try:
-            from torch.utils._python_dispatch import TorchDispatchMode
-        except ImportError:  # an old or new torch without it: the Python-level bans still apply
-            return
-        self._aten = set(op_names)
-        recorder = self
-
-        class _AtenRecorder(TorchDispatchMode):
-            def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-                name = str(getattr(func, "overloadpacket", func))
-                if name in recorder._aten:
-                    recorder.used.append(name)
-                return func(*args, **(kwargs or {}))
-
-        self._mode = _AtenRecorder
+                continue
+            self._by_identity[id(original)] = dotted
+            self._objects.append(original)
+            try:
+                setattr(owner, attr, self._wrap(original, dotted))
+            except (AttributeError, TypeError):
+                pass
 
     def recording(self):
-        """A context manager that records ATen ops while a case runs (a no-op without bans)."""
-        import contextlib
+        """A context manager that watches torch function calls while a case runs."""
+        if not self._by_identity:
+            return contextlib.nullcontext()
+        from torch.overrides import TorchFunctionMode
 
-        return self._mode() if self._mode is not None else contextlib.nullcontext()
+        by_identity, used = self._by_identity, self.used
+
+        class _BannedCallMode(TorchFunctionMode):
+            def __torch_function__(self, func, types, args=(), kwargs=None):
+                name = by_identity.get(id(func))
+                if name is not None:
+                    used.append(name)
+                return func(*args, **(kwargs or {}))
+
+        return _BannedCallMode()
 
     def _wrap(self, original, dotted):
         used = self.used
@@ -365,7 +371,6 @@ def main(argv: list[str]) -> int:
 
     recorder = BannedCallRecorder()
     recorder.ban(request.get("banned", []))
-    recorder.ban_aten(request.get("banned_aten", []))
 
     for name in [m for m in sys.modules if m.split(".")[0] in _BLOCKED_PACKAGES]:
         del sys.modules[name]
@@ -388,8 +393,7 @@ def main(argv: list[str]) -> int:
         del recorder.used[:]
         began = time.perf_counter()
         try:
-            with recorder.recording():
-                result = run_case(entry, request["kind"], case, request["device"], harness)
+            result = run_case(entry, request["kind"], case, request["device"], harness, watch=recorder.recording)
         except BaseException as exc:
             result = {"error": describe_exception(exc, submission)}
         result["banned_used"] = sorted(set(recorder.used))
