@@ -17,7 +17,7 @@ import functools
 import json
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -167,8 +167,6 @@ class CardRow:
 
 # (card JSON or None for a new card, rating, time) -> (new card JSON, due)
 AdvanceCard = Callable[[str | None, int, datetime], tuple[str, datetime]]
-# rated reviews (rating, time) -> (card JSON, due), or None when there are none
-ReplayCard = Callable[[Iterable[tuple[int, datetime]]], tuple[str, datetime] | None]
 
 
 def _moved_aside(path: Path) -> str:
@@ -241,7 +239,7 @@ class Store:
         changed since the card was last reviewed (the change is noted; the history is kept).
         """
         with self._write() as db:
-            row = db.execute("SELECT fsrs_card, content_hash FROM cards WHERE card_id = ?",
+            row = db.execute("SELECT fsrs_card, content_hash, last_review FROM cards WHERE card_id = ?",
                              (record.card_id,)).fetchone()
             changed = bool(row and record.content_hash and row[1] and row[1] != record.content_hash)
             at = iso(record.reviewed_at)
@@ -254,7 +252,11 @@ class Store:
                 (record.uid or _new_uid(), record.card_id, record.question_id, record.topic, at, record.rating,
                  None if record.correct is None else int(record.correct), record.given, record.seconds,
                  record.content_hash))
-            if record.rating is not None:
+            if record.rating is not None and row and row[2] > at:
+                # Another process committed a later answer first: replay the log in time order, so the
+                # card is always what its reviews, in the order they were given, make it.
+                self._rebuild_card(db, record.card_id, advance)
+            elif record.rating is not None:
                 card_json, due = advance(row[0] if row else None, record.rating, record.reviewed_at)
                 db.execute(
                     "INSERT INTO cards (card_id, topic, content_hash, fsrs_card, due, last_review)"
@@ -452,10 +454,10 @@ class Store:
                 "solution_views": views, "bench_runs": runs, "content_changes": self.content_changes()}
 
     @_database_errors
-    def import_document(self, document: dict[str, Any], replay: ReplayCard, *,
+    def import_document(self, document: dict[str, Any], advance: AdvanceCard, *,
                         source: str = "the file") -> dict[str, int]:
         """Merge an export into this store: entries already here (same uid) are skipped; the cards
-        touched are rescheduled by replaying their whole review log. Returns counts of what was added."""
+        touched are rescheduled by replaying their whole review log with `advance`. Returns what was added."""
         _check_export(document, source)
         added = {"reviews": 0, "check_attempts": 0, "solution_views": 0, "bench_runs": 0}
         try:
@@ -473,7 +475,7 @@ class Store:
                         added["reviews"] += 1
                         touched[review["card_id"]] = review["topic"]
                 for card_id in touched:
-                    self._rebuild_card(db, card_id, replay)
+                    self._rebuild_card(db, card_id, advance)
                 for attempt in document.get("check_attempts", []):
                     details = attempt.get("details")
                     added["check_attempts"] += db.execute(
@@ -495,19 +497,23 @@ class Store:
                                                run["rows"])
                         added["bench_runs"] += 1
         except (KeyError, TypeError, ValueError) as error:
-            raise UserError(f"{source} is not a valid llmprep progress export ({type(error).__name__}: {error})",
+            raise UserError(f"not a valid llmprep progress export ({type(error).__name__}: {error})",
                             where=source, fix="import a file written by `llmprep progress export`") from error
         return added
 
-    def _rebuild_card(self, db: sqlite3.Connection, card_id: str, replay: ReplayCard) -> None:
+    def _rebuild_card(self, db: sqlite3.Connection, card_id: str, advance: AdvanceCard) -> None:
+        """Replay a card's whole review log, in time order, into its schedule."""
         rows = db.execute("SELECT rating, reviewed_at, topic, content_hash FROM reviews WHERE card_id = ?"
                           " ORDER BY reviewed_at, id", (card_id,)).fetchall()
-        rated = [(rating, parse_time(at)) for rating, at, _topic, _hash in rows if rating is not None]
-        state = replay(rated)
-        if state is None:
+        state: tuple[str, datetime] | None = None
+        last_rated_at = None
+        for rating, at, _topic, _hash in rows:
+            if rating is not None:
+                last_rated_at = parse_time(at)
+                state = advance(state[0] if state else None, rating, last_rated_at)
+        if state is None or last_rated_at is None:
             return
         last = rows[-1]
-        last_rated_at = max(at for _rating, at in rated)
         db.execute(
             "INSERT INTO cards (card_id, topic, content_hash, fsrs_card, due, last_review) VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (card_id) DO UPDATE SET topic = excluded.topic, content_hash = excluded.content_hash,"
@@ -562,12 +568,12 @@ def _size_key(size: Any) -> str | None:
 
 def _check_export(document: Any, source: str) -> None:
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
-        raise UserError(f"{source} is not an llmprep progress export", where=source,
+        raise UserError("not an llmprep progress export", where=source,
                         fix="import a file written by `llmprep progress export`")
     version = document.get("version")
     if not isinstance(version, int) or version > EXPORT_VERSION:
-        raise UserError(f"{source} is an export of version {version!r}; this llmprep reads version "
-                        f"{EXPORT_VERSION} and earlier", where=source, fix="upgrade llmprep, then import it")
+        raise UserError(f"an export of version {version!r}; this llmprep reads version {EXPORT_VERSION} and earlier",
+                        where=source, fix="upgrade llmprep, then import it")
 
 
 def open_store(path: Path | None = None) -> Store:

@@ -190,7 +190,7 @@ def export_progress(store: Store, path: Path) -> dict[str, int]:
 
 def import_progress(store: Store, path: Path) -> dict[str, int]:
     """Merge an export into the store; what was already there is not added twice. Returns what was added."""
-    from llmprep.quiz.schedule import replay_card
+    from llmprep.quiz.schedule import advance_card
 
     path = Path(path)
     try:
@@ -203,4 +203,4 @@ def import_progress(store: Store, path: Path) -> dict[str, int]:
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise UserError(f"not a JSON file ({error})", where=str(path),
                         fix="import a file written by `llmprep progress export`") from error
-    return store.import_document(document, replay_card, source=str(path))
+    return store.import_document(document, advance_card, source=str(path))
