@@ -25,6 +25,9 @@ FAST_COMMANDS = [
     ["doctor", "--help"],
     ["quiz", "--help"],
     ["quiz", "-n", "1", "--seed", "1"],
+    ["quiz", "-n", "1"],
+    ["progress"],
+    ["progress", "--help"],
 ]
 
 
