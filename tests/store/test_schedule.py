@@ -21,7 +21,7 @@ from llmprep.quiz.schedule import (
     replay_card,
 )
 from llmprep.quiz.session import AnswerResult
-from llmprep.store import ReviewRecord, open_store
+from llmprep.store import ReviewRecord, open_store, parse_time
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 
@@ -111,3 +111,38 @@ def test_a_changed_question_keeps_its_history_and_the_change_is_noted(tiny_bank,
         assert change["card_id"] == "attention-q2" and change["old_hash"] != change["new_hash"]
         assert store.card_state("attention-q2")["content_hash"] == change["new_hash"]
         assert store.card_state("attention-q2")["stability"] > 0
+
+
+def test_a_self_graded_answer_is_scheduled_with_the_rating_chosen(tmp_path):
+    from llmprep.quiz.bank import Question
+    from llmprep.quiz.session import parse_rating, run_session
+
+    assert [parse_rating(r) for r in ("1", "hard", "G", "4", "y", "n", "好", "maybe")] == [1, 2, 3, 4, 3, 1, 3, None]
+    question = Question.model_validate({
+        "id": "training-why-warmup", "topic": "training", "type": "short", "difficulty": "medium",
+        "prompt": {"en": "Why warm up?", "zh": "为什么预热？"}, "answer": {"en": "Adam's early steps.", "zh": "早期步长。"},
+        "explanation": {"en": "Early estimates are noisy.", "zh": "早期估计噪声大。"}, "sources": [{"ref": "test"}]})
+
+    class Person:
+        interactive = True
+
+        def read(self, prompt):
+            return "the variance estimate is poor early"
+
+        def rate(self, prompt):
+            assert "1 again" in prompt and "4 easy" in prompt
+            return 2  # hard
+
+    class Quiet:
+        def __getattr__(self, name):
+            return lambda *args, **kwargs: None
+
+    with open_store(tmp_path / "p.sqlite3") as store:
+        result = run_session([question], seed=1, lang="en", answers=Person(), view=Quiet(),
+                             on_answer=AnswerRecorder(store, [question]))
+        (review,) = store.reviews()
+        assert result.results[0].rating == 2 and result.results[0].correct is True
+        assert (review["rating"], review["correct"]) == (2, 1)
+        hard = json.loads(advance_card(None, 2, parse_time(review["reviewed_at"]))[0])
+        assert store.card_state("training-why-warmup")["difficulty"] == hard["difficulty"]
+        assert hard["difficulty"] != json.loads(advance_card(None, 3, START)[0])["difficulty"]  # good differs
