@@ -1,7 +1,5 @@
 """Classic wrong softmaxes, each with the diagnosis it earns."""
 
-import torch
-
 
 def no_max_subtraction(x, dim=-1):
     e = x.exp()  # inf for large x: inf / inf = NaN
