@@ -67,7 +67,7 @@ def test_two_quizzes_answering_at_the_same_time_lose_no_review(tmp_path):
     order = [q.id for q in plan_session(load_bank(bank), count=6, seed=9).questions]
     # The two processes type their answers differently ("3" and "3.0") so the log tells them apart.
     scripts = ["".join(f"{answer_for(qid)}{suffix}\n" for qid in order) for suffix in ("", ".0")]
-    rounds = 3
+    rounds = 2
     for _ in range(rounds):
         procs = [start_quiz(bank, home, "-n", "6", "--seed", "9", "--json") for _ in scripts]
         for proc in procs:  # both started, store open, first question on screen...

@@ -75,7 +75,7 @@ def test_a_newer_schema_is_refused_not_rewritten(tmp_path):
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
 
 
-def test_the_cli_reports_a_corrupt_store_with_exit_2_and_no_traceback(run_cli, llmprep_home):
+def test_the_cli_reports_a_corrupt_store_with_exit_2_and_no_traceback(run_cli, llmprep_home, tiny_bank):
     llmprep_home.mkdir(parents=True, exist_ok=True)
     path = llmprep_home / "llmprep.sqlite3"
     path.write_bytes(b"garbage" * 100)
