@@ -45,8 +45,8 @@ reviews (the filters narrow them) and says when the next one is due if none is.
 `llmprep progress` shows where you stand.
 
 \b
-Choosing with filters or --seed: the filters, then a shuffle seeded by --seed, then the first N. The same seed gives
-the same questions in the same order with the same choice order. --generated FAMILY (or
+A drill (filters or --seed): the filters, then a shuffle seeded by --seed, then the first
+N. The same seed gives the same questions in the same order with the same choice order. --generated FAMILY (or
 `all`) adds generated questions: with no --topic/--difficulty/--type all N are generated,
 spread over the families; with one of those filters, N // 2 are generated and the rest come
 from the bank (generated ones fill in when the bank has too few). --topic also narrows `all`
