@@ -146,3 +146,25 @@ def test_a_self_graded_answer_is_scheduled_with_the_rating_chosen(tmp_path):
         hard = json.loads(advance_card(None, 2, parse_time(review["reviewed_at"]))[0])
         assert store.card_state("training-why-warmup")["difficulty"] == hard["difficulty"]
         assert hard["difficulty"] != json.loads(advance_card(None, 3, START)[0])["difficulty"]  # good differs
+
+
+def test_a_due_family_card_brings_a_fresh_question_of_that_family(tiny_bank, monkeypatch):
+    from llmprep.quiz.generators import FAMILIES, Family
+
+    template = load_bank().by_id()["attention-q2"]
+
+    def make(seed):
+        return template.model_copy(update={"id": f"gen:toy-store:{seed}", "family": "toy-store",
+                                           "params": {"seed": seed}})
+
+    monkeypatch.setitem(FAMILIES, "toy-store", Family("toy-store", "attention", {"en": "", "zh": ""}, make))
+    now = datetime.now(timezone.utc)
+    with open_store() as store:
+        AnswerRecorder(store, [make(5)])(AnswerResult("gen:toy-store:5", "attention", "numeric", "9", False,
+                                                      "toy-store", {"seed": 5}, now - timedelta(days=1)))
+        assert store.scheduled_card_ids() == {"gen:toy-store"}
+        (question,) = plan_quiz(load_bank(), store, count=5, new=0, seed=None, due_only=True, now=now).questions
+        assert question.family == "toy-store" and question.id != "gen:toy-store:5"
+        monkeypatch.delitem(FAMILIES, "toy-store")  # a family that is gone is skipped, with a note
+        gone = plan_quiz(load_bank(), store, count=5, new=0, seed=None, due_only=True, now=now)
+        assert gone.questions == [] and "gen:toy-store" in gone.notes[0]
