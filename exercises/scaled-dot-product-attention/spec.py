@@ -91,25 +91,22 @@ def random_cases(gen, count):
 # ---- bench metadata (llmprep bench)
 
 def bench_sizes():
-    """(name, args, kwargs) from small to large: batch 4, 8 heads, head dim 64."""
-    sizes = []
-    for T in (128, 512, 2048):
-        q, k, v = (torch.randn(4, 8, T, 64) for _ in range(3))
-        sizes.append((f"B4 H8 T{T} D64", (q, k, v), {"is_causal": True}))
-    return sizes
+    """Cases to time, small to large: batch 4, 8 heads, head dim 64, causal."""
+    return [Case(f"B4 H8 T{T} D64", tuple(torch.randn(4, 8, T, 64) for _ in range(3)), {"is_causal": True})
+            for T in (128, 512, 2048)]
 
 
-def flops(args, kwargs):
+def flops(case):
     """2·L·S·D for q kᵀ plus 2·L·S·Dv for weights·v, per batch element (softmax ignored)."""
-    q, k, v = args
+    q, k, v = case.args
     batch = q[..., 0, 0].numel()
     L, D, S, Dv = q.shape[-2], q.shape[-1], k.shape[-2], v.shape[-1]
     return batch * (2 * L * S * D + 2 * L * S * Dv)
 
 
-def bytes_moved(args, kwargs):
+def bytes_moved(case):
     """Reading q, k, v and writing the output (the minimum a fused kernel must move)."""
-    q, k, v = args
+    q, k, v = case.args
     out = q.numel() // q.shape[-1] * v.shape[-1]
     return (q.numel() + k.numel() + v.numel() + out) * q.element_size()
 

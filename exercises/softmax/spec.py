@@ -56,19 +56,19 @@ def properties(case, output, reference):
 # ---- bench metadata (llmprep bench)
 
 def bench_sizes():
-    """Inputs to time, smallest first: (name, args, kwargs)."""
-    return [(f"{rows}x{cols}", (torch.randn(rows, cols),), {"dim": -1})
+    """Cases to time, smallest first (float32; bench casts them to its dtype)."""
+    return [Case(f"{rows}x{cols}", (torch.randn(rows, cols),), {"dim": -1})
             for rows, cols in ((1024, 1024), (4096, 4096), (8192, 16384))]
 
 
-def flops(args, kwargs):
+def flops(case):
     """About 5 FLOPs per element: max, subtract, exp, sum, divide."""
-    return 5 * args[0].numel()
+    return 5 * case.args[0].numel()
 
 
-def bytes_moved(args, kwargs):
+def bytes_moved(case):
     """One read and one write of x."""
-    return 2 * args[0].numel() * args[0].element_size()
+    return 2 * case.args[0].numel() * case.args[0].element_size()
 
 
 def builtin(x, dim=-1):
