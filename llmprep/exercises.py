@@ -137,7 +137,7 @@ def load_exercise_folder(folder: Path) -> Exercise:
         topic=data["topic"],
         difficulty=data["difficulty"],
         entry=data["entry"],
-        signature=data["signature"],
+        signature=data["signature"].strip(),
         order=int(data.get("order", 0)),
         kind=kind,
         differentiable=bool(data.get("differentiable", True)),
