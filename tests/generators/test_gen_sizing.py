@@ -104,7 +104,7 @@ def test_training_flops_and_days_by_tokens_per_second(seed):
     assert math.isclose(days, p["tokens"] / tokens_per_second / 86400, rel_tol=1e-12)
     assert p["peak_flops"] == GPUS[p["gpu"]][0]
     assert_explained(question, [flops, p["n_gpus"] * p["peak_flops"] * p["mfu"]], rel_tol=1e-3)
-    assert_explained(question, [days], abs_tol=0.006)
+    assert_explained(question, [days], abs_tol=0, rel_tol=1e-3)
 
 
 def test_training_flops_uses_datasheet_peaks():

@@ -9,7 +9,8 @@ from llmprep.quiz.generators import Family, register
 from llmprep.quiz.generators._building import Draw, fixed, make_question, short
 
 HOLTZMAN = {"ref": "Holtzman et al. 2020, The Curious Case of Neural Text Degeneration, §3.1 (nucleus sampling)"}
-WORDS = ["the", "a", "cat", "dog", "sat", "ran", "on", "mat", "sun", "tea"]
+# No one-letter words: they would read like the choice labels a), b), ...
+WORDS = ["the", "cup", "cat", "dog", "sat", "ran", "on", "mat", "sun", "tea"]
 # A cumulative probability this close to p is a knife edge: rounding by hand could flip the answer.
 MARGIN = 0.01
 

@@ -97,9 +97,12 @@ def make_lr_schedule(seed: int) -> Question:
         setting = (f"peak lr {sig(peak)}, min_lr {sig(min_lr)}, warmup {warmup} steps, total {total} steps; "
                    "steps count from 0; warmup: lr = peak·step/warmup; then lr = min_lr + ½(peak − min_lr)"
                    "(1 + cos(π·(step − warmup)/(total − warmup)))")
+        setting_zh = (f"峰值 lr {sig(peak)}，min_lr {sig(min_lr)}，预热 {warmup} 步，共 {total} 步；步数从 0 计；"
+                      "预热期 lr = peak·step/warmup；之后 lr = min_lr + ½(peak − min_lr)"
+                      "(1 + cos(π·(step − warmup)/(total − warmup)))")
         prompt = {
             "en": f"Linear warmup + cosine decay: {setting}. What is lr at step {step}?",
-            "zh": f"线性预热 + 余弦衰减：{setting}。第 {step} 步的 lr 是多少？",
+            "zh": f"线性预热 + 余弦衰减：{setting_zh}。第 {step} 步的 lr 是多少？",
         }
         params = {"schedule": "warmup-cosine", "peak_lr": peak, "min_lr": min_lr, "warmup": warmup, "total": total,
                   "step": step}

@@ -74,21 +74,23 @@ def make_rope(seed: int) -> Question:
     """RoPE on one pair (x_2i, x_2i+1) in [-2, 2] at position m in 1..20, head_dim in 4..128."""
     draw = Draw(seed)
     head_dim = draw.pick([4, 8, 16, 64, 128])
-    pair, m = draw.integer(0, head_dim // 2 - 1), draw.integer(1, 20)
+    # Mostly the fast-rotating low pairs; sometimes a high one, which barely turns.
+    pair = draw.integer(0, min(3, head_dim // 2 - 1)) if draw.chance(0.7) else draw.integer(0, head_dim // 2 - 1)
+    m = draw.integer(1, 20)
     while True:
         x = draw.vector(2, -2, 2)
         if x != [0.0, 0.0]:
             break
     parts = rope_parts(x, m, pair, head_dim)
     x0, x1 = short(x[0]), short(x[1])
-    c, s = fixed(parts["cos"]), fixed(parts["sin"])
+    c, s = fixed(parts["cos"], 6), fixed(parts["sin"], 6)
     t = parts["terms"]
     steps = (f"θ_{pair} = 10000^(−2·{pair}/{head_dim}) = {fixed(parts['theta'], 6)}; "
              f"angle mθ = {m}·{fixed(parts['theta'], 6)} = {fixed(parts['angle'], 6)} rad; "
              f"cos = {c}, sin = {s}. "
-             f"x'_0 = x_0·cos − x_1·sin = {x0}·{c} − ({x1})·{s} = {fixed(t[0])} − ({fixed(t[1])}) = "
+             f"x'_0 = x_0·cos − x_1·sin = {x0}·{c} − ({x1})·{s} = {fixed(t[0], 6)} − ({fixed(t[1], 6)}) = "
              f"{fixed(parts['output'][0])}; "
-             f"x'_1 = x_0·sin + x_1·cos = {x0}·{s} + ({x1})·{c} = {fixed(t[2])} + ({fixed(t[3])}) = "
+             f"x'_1 = x_0·sin + x_1·cos = {x0}·{s} + ({x1})·{c} = {fixed(t[2], 6)} + ({fixed(t[3], 6)}) = "
              f"{fixed(parts['output'][1])}.")
     explanation = {
         "en": steps + " A rotation keeps the length of the pair; q·k after RoPE depends only on the offset m − n.",
@@ -96,9 +98,11 @@ def make_rope(seed: int) -> Question:
     }
     setting = (f"head_dim d = {head_dim}, base 10000, θ_i = 10000^(−2i/d); the pair (x_{{2i}}, x_{{2i+1}}) "
                f"with i = {pair} is ({x0}, {x1})")
+    setting_zh = (f"head_dim d = {head_dim}，base 10000，θ_i = 10000^(−2i/d)；i = {pair} 的一对 "
+                  f"(x_{{2i}}, x_{{2i+1}}) 为 ({x0}, {x1})")
     prompt = {
         "en": f"RoPE at position m = {m}, {setting}. What is the pair after the rotation by the angle m·θ_i?",
-        "zh": f"RoPE，位置 m = {m}，{setting}。按角度 m·θ_i 旋转后这一对是多少？",
+        "zh": f"RoPE，位置 m = {m}，{setting_zh}。按角度 m·θ_i 旋转后这一对是多少？",
     }
     return make_question(
         family="rope", seed=seed, topic="positional-encoding", difficulty="medium", prompt=prompt,

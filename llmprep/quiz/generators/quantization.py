@@ -64,9 +64,10 @@ def make_int8_quant(seed: int) -> Question:
                    "quantized": "四个 int8 值 q = round(x / scale) 分别是多少？",
                    "max_error": "反量化后最大的绝对误差 |x − q·scale| 是多少？"}[ask]
     setting = f"x = {vector_text(x, short)}, scale = max|x| / 127, q = round(x / scale), zero point 0"
+    setting_zh = f"x = {vector_text(x, short)}，scale = max|x| / 127，q = round(x / scale)，零点为 0"
     prompt = {
         "en": f"Symmetric per-tensor int8 quantization of {setting}. {question_en}",
-        "zh": f"对称的逐张量 int8 量化：{setting}。{question_zh}",
+        "zh": f"对称的逐张量 int8 量化：{setting_zh}。{question_zh}",
     }
     answer = {"scale": float(parts["scale"]), "quantized": [int(q) for q in parts["quantized"]],
               "max_error": float(parts["max_error"])}[ask]

@@ -262,12 +262,15 @@ def make_training_flops(seed: int) -> Question:
     n_params, tokens = draw.pick(RUNS)
     gpu = draw.pick(list(GPUS))
     peak, precision = GPUS[gpu]
-    n_gpus = draw.pick([8, 64, 256, 512, 1024, 2048])
     mfu = draw.pick([0.3, 0.35, 0.4, 0.45, 0.5])
+    # A cluster size that makes the run take between half a day and about a year, as real runs do.
+    sensible = [n for n in (8, 64, 256, 512, 1024, 2048)
+                if 0.5 <= training_parts(n_params, tokens, n, peak, mfu)["days"] <= 400]
+    n_gpus = draw.pick(sensible or [8])
     parts = training_parts(n_params, tokens, n_gpus, peak, mfu)
     n_text, d_text, f_text = scientific(n_params, 3), scientific(tokens, 3), scientific(parts["flops"])
     rate, seconds = scientific(parts["throughput"]), scientific(parts["seconds"])
-    hours, days = fixed(parts["hours"], 1), fixed(parts["days"], 2)
+    hours, days = f"{parts['hours']:.4g}", f"{parts['days']:.4g}"
     explanation = {
         "en": (f"C = 6·N·D = 6 × {n_text} × {d_text} = {f_text} FLOPs. Achieved throughput = {n_gpus} × "
                f"{scientific(peak, 3)} × {short(mfu)} = {rate} FLOP/s. Time = {f_text} / {rate} = {seconds} s = "
@@ -279,10 +282,12 @@ def make_training_flops(seed: int) -> Question:
     }
     setting = (f"N = {n_text} parameters on D = {d_text} tokens, with {n_gpus} NVIDIA {gpu} GPUs "
                f"({short(peak / 1e12)} TFLOP/s dense {precision} each) at {round(mfu * 100)}% MFU")
+    setting_zh = (f"N = {n_text} 个参数，D = {d_text} 个 token，用 {n_gpus} 块 NVIDIA {gpu} GPU"
+                  f"（每块稠密 {precision} 峰值 {short(peak / 1e12)} TFLOP/s），MFU 为 {round(mfu * 100)}%")
     prompt = {
         "en": (f"Training {setting}. Using C ≈ 6·N·D, what are the training FLOPs and the training time in days? "
                "(FLOPs first, then days.)"),
-        "zh": f"训练：{setting}。按 C ≈ 6·N·D，训练 FLOPs 和训练天数各是多少？（先 FLOPs，后天数。）",
+        "zh": f"训练：{setting_zh}。按 C ≈ 6·N·D，训练 FLOPs 和训练天数各是多少？（先 FLOPs，后天数。）",
     }
     return make_question(
         family="training-flops", seed=seed, topic="efficiency-deployment", difficulty="medium", prompt=prompt,
