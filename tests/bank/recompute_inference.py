@@ -69,9 +69,10 @@ def kv_cache_bytes_llama2_7b() -> float:
     return _kv_cache_bytes(layers=32, batch=1, kv_heads=32, seq=4096, head_dim=4096 // 32) / GIB
 
 
-def kv_cache_gqa_llama2_70b() -> float:
-    """GiB of fp16 KV cache for Llama-2-70B (80 layers, 8 KV heads of 128), 8 sequences of 4,096 tokens."""
-    return _kv_cache_bytes(layers=80, batch=8, kv_heads=8, seq=4096, head_dim=128) / GIB
+def kv_cache_capacity_llama2_70b() -> int:
+    """Complete 4,096-token sequences of Llama-2-70B's fp16 KV cache (8 KV heads) that fit in 20e9 bytes."""
+    per_sequence = _kv_cache_bytes(layers=80, batch=1, kv_heads=8, seq=4096, head_dim=128)
+    return int(20e9 // per_sequence)
 
 
 # The toy model of inference-beam-search-vs-greedy: next-token probabilities given the prefix.
@@ -118,7 +119,7 @@ RECOMPUTE = {
     "inference-top-k-renormalize": top_k_renormalize,
     "inference-top-p-renormalize": top_p_renormalize,
     "inference-kv-cache-bytes-llama2-7b": kv_cache_bytes_llama2_7b,
-    "inference-kv-cache-gqa-llama2-70b": kv_cache_gqa_llama2_70b,
+    "inference-kv-cache-capacity-llama2-70b": kv_cache_capacity_llama2_70b,
     "inference-beam-search-vs-greedy": beam_search_vs_greedy,
     "inference-speculative-expected-tokens": speculative_expected_tokens,
 }
