@@ -139,7 +139,7 @@ def run_trusted(exercise: Exercise, implementation: Any, request: dict) -> dict:
     from llmprep.grading.cases import load_module
     from llmprep.grading.worker import run_case
 
-    harness = getattr(load_module(exercise, exercise.harness), "run") if exercise.harness else None
+    harness = load_module(exercise, exercise.harness).run if exercise.harness else None
     request = {**request, "args": _clone(request["args"]), "kwargs": _clone(request["kwargs"]),
                "state_dict": _clone(request.get("state_dict"))}
     try:
@@ -400,3 +400,23 @@ def _missing_reason(report: CheckReport, run: Any, index: int, timeout_s: float)
     if run.ended == "channel":
         return "the worker's result channel was corrupted while this case ran"
     return f"the process ended while this case ran ({run.exit_status or 'no result'})"
+
+
+def check_trusted_implementation(exercise: Exercise, implementation: Any, *, dtype: str = "float32",
+                                 seed: int = 0, lang: str = "en") -> tuple[list[CaseResult], list[Diagnosis]]:
+    """Grade a trusted implementation (a mistake, the reference) in this process, without a worker.
+
+    The same cases, comparison and diagnosis as `check_submission`, minus the sandbox and the
+    banned-call recorder: for the content tests, which run every mistake of every exercise.
+    """
+    cases = make_cases(exercise, seed)
+    names = _parameter_names(exercise)
+    sub_requests, ref_requests = build_requests(exercise, cases, dtype, seed)
+    verdicts = []
+    for case, sub_request, ref_request in zip(cases, sub_requests, ref_requests, strict=True):
+        reference = run_trusted(exercise, reference_entry(exercise), ref_request)
+        result = run_trusted(exercise, implementation, sub_request)
+        verdicts.append(judge_case(exercise, case, names, sub_request, reference, result, dtype, "cpu"))
+    diagnosis = [] if all(v.passed for v in verdicts) else diagnose(exercise, cases, verdicts, sub_requests,
+                                                                    dtype, lang)
+    return verdicts, diagnosis

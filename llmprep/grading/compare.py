@@ -93,7 +93,7 @@ def compare_values(expected: dict, got: dict, tolerance: Tolerance, expect: Expe
         want, have = expected["items"], got.get("items", [])
         if len(want) != len(have):
             return Mismatch(f"wrong length: {path} has {len(have)} items, expected {len(want)}")
-        for i, (e, g) in enumerate(zip(want, have)):
+        for i, (e, g) in enumerate(zip(want, have, strict=False)):
             problem = compare_values(e, g, tolerance, expect, errors, f"{path}[{i}]")
             if problem:
                 return problem
@@ -198,7 +198,7 @@ def values_match(a: dict, b: dict, tolerance: Tolerance) -> bool:
         return bool(torch.isclose(y, x, atol=tolerance.atol, rtol=tolerance.rtol, equal_nan=True).all())
     if a["kind"] in ("list", "tuple"):
         return len(a["items"]) == len(b["items"]) and all(
-            values_match(x, y, tolerance) for x, y in zip(a["items"], b["items"]))
+            values_match(x, y, tolerance) for x, y in zip(a["items"], b["items"], strict=False))
     if a["kind"] == "dict":
         return set(a["items"]) == set(b["items"]) and all(
             values_match(a["items"][k], b["items"][k], tolerance) for k in a["items"])

@@ -367,7 +367,7 @@ def main(argv: list[str]) -> int:
 
     harness = None
     if request.get("harness"):
-        harness = getattr(load_submission(request["harness"], "llmprep_harness"), "run")
+        harness = load_submission(request["harness"], "llmprep_harness").run
 
     recorder = BannedCallRecorder()
     recorder.ban(request.get("banned", []))

@@ -1,0 +1,120 @@
+"""Content tests over every exercise folder (new folders are picked up automatically)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from llmprep.exercises import list_exercises, readme_sections
+from llmprep.grading.cases import load_mistakes, make_cases, reference_entry
+from llmprep.grading.check import check_trusted_implementation, run_trusted
+
+EXERCISES = list_exercises()
+IDS = [e.id for e in EXERCISES]
+MISTAKES = [(e, m.id) for e in EXERCISES for m in load_mistakes(e)]
+
+
+def test_there_are_exercises():
+    assert {"softmax", "scaled-dot-product-attention", "multi-head-attention",
+            "sinusoidal-positional-encoding"} <= set(IDS)
+
+
+def test_worked_examples_of_topics_md_are_fixed_cases():
+    by_id = {e.id: e for e in EXERCISES}
+    for exercise_id, name in (("scaled-dot-product-attention", "001-dog-cat-fish"),
+                              ("scaled-dot-product-attention", "004-example"),
+                              ("sinusoidal-positional-encoding", "d4-worked-example")):
+        case = next(c for c in make_cases(by_id[exercise_id], 0) if c.name == name)
+        assert case.expected is not None
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_readme_shows_the_signature_in_both_languages(exercise):
+    sections = readme_sections(exercise.path("README.md").read_text(encoding="utf-8"))
+    assert set(sections) >= {"en", "zh"}
+    for lang in ("en", "zh"):
+        for line in exercise.signature.splitlines():
+            assert line.strip() in sections[lang], (lang, line)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_folder_is_complete_and_hinted(exercise):
+    for name in ("starter.py", "reference.py", "spec.py", "mistakes.py", "README.md"):
+        assert exercise.path(name).is_file(), name
+    assert len(exercise.hints) >= 2 and all(h.get("en") and h.get("zh") for h in exercise.hints)
+    assert exercise.title.get("en") and exercise.title.get("zh")
+    assert len(load_mistakes(exercise)) >= 3
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_cases_are_reproducible_and_include_five_random(exercise):
+    first, second, other = make_cases(exercise, 7), make_cases(exercise, 7), make_cases(exercise, 8)
+    assert sum(c.name.startswith("random") for c in first) >= 5
+    assert [c.name for c in first] == [c.name for c in second]
+
+    def tensors(cases):
+        return [a for c in cases for a in c.args if isinstance(a, torch.Tensor)]
+
+    assert all(torch.equal(a, b) for a, b in zip(tensors(first), tensors(second), strict=True))
+    randoms = [c for c in first if c.name.startswith("random")]
+    other_randoms = [c for c in other if c.name.startswith("random")]
+    assert any(repr(a.args) != repr(b.args) for a, b in zip(randoms, other_randoms, strict=True))
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_reference_reproduces_the_worked_examples(exercise):
+    from llmprep.grading.check import build_requests
+
+    cases = make_cases(exercise, 0)
+    _, requests = build_requests(exercise, cases, "float64", 0)
+    checked = 0
+    for case, request in zip(cases, requests, strict=True):
+        if case.expected is None:
+            continue
+        output = run_trusted(exercise, reference_entry(exercise), {**request, "grad": False})["output"]["tensor"]
+        torch.testing.assert_close(output.double(), case.expected.double(), atol=1e-4, rtol=0)
+        checked += 1
+    if not checked:
+        pytest.skip("TOPICS.md gives no worked example for this exercise")
+
+
+@pytest.mark.parametrize(("exercise", "mistake_id"), MISTAKES, ids=[f"{e.id}:{m}" for e, m in MISTAKES])
+def test_every_mistake_fails_and_is_diagnosed_as_itself(exercise, mistake_id):
+    mistake = next(m for m in load_mistakes(exercise) if m.id == mistake_id)
+    for seed in (0, 1):
+        verdicts, diagnosis = check_trusted_implementation(exercise, mistake.implementation, seed=seed)
+        assert not all(v.passed for v in verdicts)
+        assert [d.id for d in diagnosis] == [mistake_id], [(v.name, v.error) for v in verdicts if not v.passed]
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_reference_passes_in_process_in_float64(exercise):
+    verdicts, diagnosis = check_trusted_implementation(exercise, reference_entry(exercise), dtype="float64", seed=3)
+    assert all(v.passed for v in verdicts), [(v.name, v.error) for v in verdicts if not v.passed]
+    assert diagnosis == []
+
+
+# ---- through the real worker and CLI
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_starter_fails_with_exit_1(exercise, run_cli):
+    result = run_cli("check", str(exercise.path("starter.py")), "--exercise", exercise.id, "--json", "--seed", "1")
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.stdout)
+    assert document["passed"] is False
+    assert any("NotImplementedError" in (c["error"] or "") for c in document["cases"]) or \
+        "NotImplementedError" in (document["problem"] or "")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_reference_passes_through_the_worker(exercise, dtype, run_cli):
+    result = run_cli("check", str(exercise.path("reference.py")), "--exercise", exercise.id,
+                     "--dtype", dtype, "--json")
+    document = json.loads(result.stdout)
+    assert result.exit_code == 0, [c for c in document["cases"] if not c["passed"]]
+    assert document["passed"] is True and document["dtype"] == dtype
+    assert len(document["cases"]) >= 10
