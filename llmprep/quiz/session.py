@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -460,6 +461,29 @@ _WORDS = {
 }
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•·]|\d+[.)、]|\(\w\)|[a-z]\))\s")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def reflow(text: str) -> str:
+    """Join the bank's hard-wrapped lines into paragraphs so the terminal wraps them cleanly.
+
+    Blank lines, list items, indented lines and lines after a colon keep their break; Chinese
+    lines join without a space.
+    """
+    out: list[str] = []
+    for line in text.split("\n"):
+        previous = out[-1] if out else ""
+        joinable = (previous.strip() and line.strip() and not _LIST_ITEM.match(line)
+                    and not line.startswith((" ", "\t")) and not previous.rstrip().endswith((":", "：")))
+        if joinable:
+            cjk = _CJK.match(line.lstrip()[:1] or " ") and _CJK.match(previous.rstrip()[-1:] or " ")
+            out[-1] = previous.rstrip() + ("" if cjk else " ") + line.lstrip()
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def describe_source(source, documents: dict[str, SourceDocument], lang: str) -> str:
     """A source in words: the document's title and lines, or the paper reference."""
     if source.doc is None:
@@ -489,7 +513,7 @@ def question_card(question: Question, lang: str, documents: dict[str, SourceDocu
     from rich.panel import Panel
 
     words = _WORDS[lang]
-    lines = [escape(question.prompt.get(lang))]
+    lines = [escape(reflow(question.prompt.get(lang)))]
     if question.choices:
         order = choice_order or list(range(len(question.choices)))
         lines.append("")
@@ -523,12 +547,12 @@ def _reveal(question: Question, lang: str, documents: dict[str, SourceDocument],
     if show_answer:
         label = words["model"] if question.type == "short" else words["answer"]
         lines.append(f"[bold]{label}:[/bold] {escape(_answer_in_words(question, choice_order, lang))}")
-    lines.append(f"[bold]{words['why']}:[/bold] {escape(question.explanation.get(lang))}")
+    lines.append(f"[bold]{words['why']}:[/bold] {escape(reflow(question.explanation.get(lang)))}")
     for source in question.sources:
         lines.append(f"[bold]{words['source']}:[/bold] {escape(describe_source(source, documents, lang))}")
     parts: list[Any] = ["\n".join(lines)]
     if question.source_error is not None:
-        parts.append(Panel(escape(question.source_error.get(lang)), title=words["source_error"],
+        parts.append(Panel(escape(reflow(question.source_error.get(lang))), title=words["source_error"],
                            title_align="left", border_style="yellow"))
     return Group(*parts)
 
@@ -586,7 +610,7 @@ class ConsoleView:
         from rich.markup import escape
 
         q = presented.question
-        self.console.print(f"[bold]{self.words['model']}:[/bold] {escape(q.answer.get(self.lang))}")
+        self.console.print(f"[bold]{self.words['model']}:[/bold] {escape(reflow(q.answer.get(self.lang)))}")
         self.console.print(self.words["did_you"])
 
     def feedback(self, presented: PresentedQuestion, result: AnswerResult) -> None:
