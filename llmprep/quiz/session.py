@@ -475,7 +475,8 @@ def reflow(text: str) -> str:
     for line in text.split("\n"):
         previous = out[-1] if out else ""
         joinable = (previous.strip() and line.strip() and not _LIST_ITEM.match(line)
-                    and not line.startswith((" ", "\t")) and not previous.rstrip().endswith((":", "：")))
+                    and not line.startswith((" ", "\t")) and not previous.startswith((" ", "\t"))
+                    and not previous.rstrip().endswith((":", "：")))
         if joinable:
             cjk = _CJK.match(line.lstrip()[:1] or " ") and _CJK.match(previous.rstrip()[-1:] or " ")
             out[-1] = previous.rstrip() + ("" if cjk else " ") + line.lstrip()
