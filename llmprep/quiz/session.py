@@ -493,7 +493,7 @@ def describe_source(source, documents: dict[str, SourceDocument], lang: str) -> 
     title = document.title.get(lang) if document else source.doc
     first, last = source.lines
     span = f"{first}" if first == last else f"{first}–{last}"
-    lines = f"第 {span} 行" if lang == "zh" else f"lines {span}"
+    lines = f"第 {span} 行" if lang == "zh" else (f"line {span}" if first == last else f"lines {span}")
     return f"{title} ({source.doc}), {lines}"
 
 
