@@ -28,6 +28,9 @@ FAST_COMMANDS = [
     ["quiz", "-n", "1"],
     ["progress"],
     ["progress", "--help"],
+    ["check", "--help"],
+    ["exercises"],
+    ["hint", "softmax"],
 ]
 
 
