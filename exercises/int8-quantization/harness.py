@@ -1,0 +1,48 @@
+"""Calls quantize_int8, then the same file's dequantize_int8, and returns what both produced.
+
+Trusted code run in the grading worker (and in llmprep for the reference and the mistakes):
+it imports only torch and the standard library.
+"""
+
+import sys
+
+import torch
+
+
+def _dequantize_of(entry):
+    # dequantize_int8 is defined next to the entry, in the same file
+    module = sys.modules.get(getattr(entry, "__module__", ""), None)
+    dequantize = getattr(module, "dequantize_int8", None)
+    if dequantize is None:
+        raise NameError("define dequantize_int8(q, scale) in the same file as quantize_int8")
+    return dequantize
+
+
+def run(entry, inputs):
+    """{"dequantized", "scale", "q"}: the scale as (channels, 1, ...), 0 on all-zero channels."""
+    w = inputs["args"][0]
+    dim = inputs["kwargs"].get("dim", inputs["args"][1] if len(inputs["args"]) > 1 else 0) % w.ndim
+    result = entry(*inputs["args"], **inputs["kwargs"])
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise TypeError(f"quantize_int8 must return a tuple (q, scale), not {type(result).__name__}")
+    q, scale = result
+    if not isinstance(q, torch.Tensor) or not isinstance(scale, torch.Tensor):
+        raise TypeError("quantize_int8 must return two tensors (q, scale)")
+    dequantized = _dequantize_of(entry)(q, scale)
+
+    # One scale per channel, as (C,) or keepdim (1, .., C, .., 1); a single value is let through
+    # so that a per-tensor scale is judged by its values (and diagnosed), not by its shape.
+    keep = [1] * w.ndim
+    keep[dim] = w.shape[dim]
+    if scale.numel() == w.shape[dim]:
+        scale = scale.reshape(keep)
+    elif scale.numel() == 1:
+        scale = scale.reshape([1] * w.ndim).expand(keep)
+    else:
+        raise ValueError(f"scale has shape {tuple(scale.shape)}: expected one value per channel along "
+                         f"dim {dim}, shape {tuple(keep)} (or ({w.shape[dim]},))")
+    # An all-zero channel may have any scale: q and the dequantized values are what count there.
+    others = [d for d in range(w.ndim) if d != dim]
+    zero_channel = (w.abs().amax(dim=others, keepdim=True) == 0) if others else (w == 0)
+    scale = torch.where(zero_channel, torch.zeros_like(scale), scale)
+    return {"dequantized": dequantized, "scale": scale, "q": q}
