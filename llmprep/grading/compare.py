@@ -138,7 +138,10 @@ def compare_tensors(expected: dict, got: dict, tolerance: Tolerance, expect: Exp
     if not ref.is_floating_point():
         if not torch.equal(ref, out):
             index = tuple(int(i) for i in (ref != out).nonzero()[0].tolist())
-            return Mismatch(f"{path} differs at {list(index)}", detail={
+            # Worded like a float mismatch so that the diagnosis also looks at exact outputs (masks, ids).
+            count = int((ref != out).sum())
+            return Mismatch(f"wrong values: {count} of {ref.numel()} elements of {path} differ, "
+                            f"the first at {list(index)}", detail={
                 "index": list(index), "expected": ref[index].item(), "got": out[index].item()})
         return None
     ref64, out64 = ref.double(), out.double()
