@@ -8,6 +8,7 @@ quietly runs on the CPU, so the provider that ran is read back from the session,
 from __future__ import annotations
 
 import io
+import logging
 import os
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -50,6 +51,9 @@ def export_module(module, example_inputs: tuple, path: Path, input_names: list[s
     path = Path(path)
     sink = io.StringIO()
     dynamo_error = None
+    # The exporter logs warnings (e.g. "torchvision is not installed") straight to the terminal.
+    for name in ("torch.onnx", "torch.export", "torch._dynamo", "onnxscript"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     try:
         with redirect_stdout(sink), redirect_stderr(sink):
             torch.onnx.export(module, example_inputs, str(path), dynamo=True, input_names=input_names,

@@ -147,3 +147,62 @@ def time_call(fn: Callable[[], object], device: str, **kwargs) -> Timing:
     if device.startswith("cuda"):
         return time_on_cuda(fn, device=device, **kwargs)
     return time_on_cpu(fn, **kwargs)
+
+
+# ---------------------------------------------------------------- memory
+
+
+def _proc_status_kib(field: str) -> int | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _reset_peak_rss() -> bool:
+    # Linux resets VmHWM (the peak resident set) to the current RSS when "5" is written here.
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear_refs:
+            clear_refs.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _release_free_heap() -> None:
+    # glibc keeps freed blocks resident (and raises its mmap threshold after each large free), so a
+    # repeated call would show no growth at all; malloc_trim(0) hands the free pages back first.
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def measure_peak_memory(fn: Callable[[], object], device: str) -> int | None:
+    """Bytes one call of `fn` needs at its peak, beyond what was allocated before it.
+
+    On CUDA, torch's peak allocated device memory; on the CPU, the growth of the peak resident
+    set size (Linux only). None where it cannot be measured.
+    """
+    if device.startswith("cuda"):
+        import torch
+
+        torch.cuda.synchronize(device)
+        torch.cuda.reset_peak_memory_stats(device)
+        before = torch.cuda.memory_allocated(device)
+        fn()
+        torch.cuda.synchronize(device)
+        return max(0, torch.cuda.max_memory_allocated(device) - before)
+    _release_free_heap()
+    before = _proc_status_kib("VmRSS")
+    if before is None or not _reset_peak_rss():
+        return None
+    fn()
+    peak = _proc_status_kib("VmHWM")
+    return None if peak is None else max(0, peak - before) * 1024
