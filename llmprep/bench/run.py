@@ -246,6 +246,9 @@ def _cpu_name() -> str:
     return platform.processor() or platform.machine() or "cpu"
 
 
+_CPU_PEAKS: dict[tuple[str, int], Any] = {}
+
+
 def describe_device(device: str, dtype: str, threads: int) -> tuple[dict, Any]:
     """The `device` section of the report and its peaks (datasheet on CUDA, measured on the CPU)."""
     import torch
@@ -265,7 +268,11 @@ def describe_device(device: str, dtype: str, threads: int) -> tuple[dict, Any]:
             info["peak_note"] = f"{name} is not in llmprep's table of GPU peaks: no % of peak"
         return info, peak
     info["name"] = f"cpu: {_cpu_name()} ({threads} threads)"
-    peak = measure_cpu_peak(dtype, size=512 if dtype in ("float16", "bfloat16") else 1024, budget_s=0.3)
+    key = (dtype, threads)
+    if key not in _CPU_PEAKS:  # calibrated once per process
+        _CPU_PEAKS[key] = measure_cpu_peak(dtype, size=512 if dtype in ("float16", "bfloat16") else 1024,
+                                           budget_s=0.2)
+    peak = _CPU_PEAKS[key]
     info["peak"] = {"name": "cpu", "flops_per_s": peak.flops.get(dtype), "bytes_per_s": peak.bytes_per_s,
                     "source": f"measured now: a {dtype} matmul and a 64 MiB copy"}
     return info, peak
@@ -625,7 +632,9 @@ class Runner:
             scaled = scale_case(cases[0], plan, factor)
             input_bytes = _tensor_bytes(scaled)
             spent = time.perf_counter() - started
-            if sizes and (spent + 2.5 * last_step_s > budget or (available and 6 * input_bytes > available)):
+            # Two steps at least: a slope needs two points.
+            over_budget = len(sizes) >= 2 and spent + 2.5 * last_step_s > budget
+            if sizes and (over_budget or (available and 6 * input_bytes > available)):
                 break
             step_started = time.perf_counter()
             size = self._size(exercise, spec, scaled, sweep_n=plan.start * factor)
@@ -730,7 +739,9 @@ class Runner:
         if run.ended == "timeout":
             self.result.notes.append(f"the bench worker ran out of time after {deadline_s:.0f} s; later rows are missing")
         elif run.ended not in ("done",) and not self.result.interrupted:
-            self.result.notes.append(f"the bench worker ended early ({run.exit_status or run.ended})")
+            last = (run.stderr.strip().splitlines() or [""])[-1][:300]
+            self.result.notes.append(f"the bench worker ended early ({run.exit_status or run.ended})"
+                                     + (f": {last}" if last else ""))
         return rows
 
     def _worker_row(self, size: _Size, bench: dict) -> BenchRow | None:

@@ -21,6 +21,7 @@ COMMANDS = {
     "hint": "llmprep.cli.hint:hint",
     "solution": "llmprep.cli.solution:solution",
     "progress": "llmprep.cli.progress:progress",
+    "bench": "llmprep.cli.bench:bench",
 }
 
 HELP = """A coach for LLM research and engineering interviews.

@@ -133,8 +133,10 @@ class WorkerProcess:
         self._request_write = -1
         self._deadline = time.perf_counter() + self.timeout_s
 
-    def collect(self, case_count: int) -> WorkerRun:
-        """Read results until `done`, EOF or the deadline, then end the process group."""
+    def collect(self, case_count: int, on_case: Any = None) -> WorkerRun:
+        """Read results until `done`, EOF or the deadline, then end the process group.
+
+        `on_case(frame)`, when given, is called as each case's frame arrives (a progress bar)."""
         run = self.run
         began = time.perf_counter()
         try:
@@ -155,6 +157,8 @@ class WorkerProcess:
                     break
                 elif event == "case" and isinstance(frame.get("index"), int):
                     run.cases[frame["index"]] = frame
+                    if on_case is not None:
+                        on_case(frame)
                 elif event == "done" and len(run.cases) >= case_count:
                     break
         except TimeoutError:

@@ -372,6 +372,12 @@ def main(argv: list[str]) -> int:
     if request.get("harness"):
         harness = load_submission(request["harness"], "llmprep_harness").run
 
+    # `llmprep bench FILE`: a trusted runner (llmprep/bench/worker_side.py), loaded by path before the
+    # submission, times the entry instead of running the cases once.
+    bench_runner = None
+    if request.get("bench"):
+        bench_runner = load_submission(request["bench"]["runner"], "llmprep_bench_runner")
+
     recorder = BannedCallRecorder()
     recorder.ban(request.get("banned", []))
 
@@ -392,6 +398,10 @@ def main(argv: list[str]) -> int:
     write_frame(result_fd, {"event": "imported"})
 
     cases = torch.load(request["inputs"], weights_only=True)
+    if bench_runner is not None:
+        bench_runner.run_in_worker(entry, request, cases, lambda frame: write_frame(result_fd, frame), harness)
+        write_frame(result_fd, {"event": "done"})
+        return 0
     for index, case in enumerate(cases):
         del recorder.used[:]
         began = time.perf_counter()

@@ -1,0 +1,158 @@
+"""`llmprep bench` end to end on the CPU: small sizes, tiny budgets, real timers, real worker."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import pytest
+import torch
+
+from llmprep.bench.run import ROW_KEYS
+
+FAST = ("--exercise", "softmax", "--quick", "--budget", "0.03")
+
+
+def bench_json(run_cli, *args):
+    result = run_cli("bench", *args, "--json")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    return json.loads(result.stdout)
+
+
+def test_quick_json_has_the_issue_shape_and_consistent_numbers(run_cli):
+    document = bench_json(run_cli, *FAST)
+    assert {"device", "rows"} <= set(document)
+    assert document["device"]["type"] == "cpu" and document["device"]["threads"] >= 1
+    assert document["device"]["peak"]["source"].startswith("measured")
+    rows = document["rows"]
+    assert [r["backend"] for r in rows] == ["reference", "torch"]  # --quick leaves ONNX Runtime out
+    for row in rows:
+        assert list(row) == list(ROW_KEYS)
+        assert row["exercise"] == "softmax" and row["size"] == "1024x1024" and row["dtype"] == "float32"
+        assert row["median_ms"] > 0 and row["iqr_ms"] >= 0 and row["n"] >= 3
+        assert row["correct"] is True and row["provider"] == "torch-cpu"
+        # softmax's spec: 5 FLOPs and 8 bytes per element of a 1024×1024 float32 input
+        seconds = row["median_ms"] / 1e3
+        assert row["gflops"] == pytest.approx(5 * 2**20 / seconds / 1e9)
+        assert row["gbps"] == pytest.approx(8 * 2**20 / seconds / 1e9)
+        peak = document["device"]["peak"]
+        expected = 100 * max(row["gflops"] * 1e9 / peak["flops_per_s"], row["gbps"] * 1e9 / peak["bytes_per_s"])
+        assert row["pct_peak"] == pytest.approx(expected)
+    if not torch.cuda.is_available():
+        assert any("runs on the CPU" in note for note in document["notes"])
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_device_cuda_without_cuda_is_a_usage_error(run_cli):
+    result = run_cli("bench", *FAST, "--device", "cuda")
+    assert result.exit_code == 2
+    assert "torch sees no CUDA device" in result.stderr
+    assert result.stdout == ""
+
+
+def test_unknown_exercise_and_submission_backend_without_file_are_usage_errors(run_cli):
+    assert run_cli("bench", "--exercise", "no-such-thing", "--quick").exit_code == 2
+    result = run_cli("bench", "--exercise", "softmax", "--backend", "submission")
+    assert result.exit_code == 2 and "needs a FILE" in result.stderr
+
+
+def test_human_output_shows_the_table_and_the_notes(run_cli):
+    result = run_cli("bench", *FAST)
+    assert result.exit_code == 0, result.stderr
+    assert "softmax (float32, cpu)" in result.stdout
+    assert "reference" in result.stdout and "1024x1024" in result.stdout
+    assert "measured now" in result.stdout  # the CPU peak is labelled as measured
+
+
+CORRECT = """
+import os
+import torch
+
+def softmax(x, dim=-1):
+    with open({log!r}, "a") as log:
+        log.write(f"{{os.getpid()}}\\n")
+    e = (x - x.amax(dim=dim, keepdim=True)).exp()
+    return e / e.sum(dim=dim, keepdim=True)
+"""
+
+
+def test_file_is_checked_then_timed_and_exported_in_the_worker(run_cli, tmp_path):
+    log = tmp_path / "pids.txt"
+    submission = tmp_path / "mine.py"
+    submission.write_text(CORRECT.format(log=str(log)))
+    document = bench_json(run_cli, str(submission), "--exercise", "softmax", "--size", "1", "--budget", "0.03",
+                          "--backend", "submission", "--backend", "onnxruntime")
+    assert document["check"]["passed"] is True
+    by_backend = {row["backend"]: row for row in document["rows"]}
+    assert set(by_backend) == {"submission", "onnxruntime"}
+    assert by_backend["submission"]["median_ms"] > 0 and by_backend["submission"]["correct"] is True
+    onnx = by_backend["onnxruntime"]
+    assert onnx["provider"] == "CPUExecutionProvider" and onnx["correct"] is True and onnx["median_ms"] > 0
+    pids = {int(line) for line in log.read_text().split()}
+    assert pids and os.getpid() not in pids  # your code ran only in child processes
+
+
+def test_a_failing_file_is_not_timed(run_cli, tmp_path):
+    wrong = tmp_path / "wrong.py"
+    wrong.write_text("def softmax(x, dim=-1):\n    return x.exp() / x.exp().sum(dim=dim, keepdim=True) * 2\n")
+    result = run_cli("bench", str(wrong), "--exercise", "softmax", "--quick")
+    assert result.exit_code == 1
+    assert "not timed" in result.stdout
+    assert "median" not in result.stdout
+
+
+def test_compare_shows_the_ratio_to_the_previous_run(run_cli):
+    first = bench_json(run_cli, *FAST, "--backend", "torch")
+    second = bench_json(run_cli, *FAST, "--backend", "torch", "--compare")
+    (entry,) = second["compare"]
+    assert entry["previous_ms"] == pytest.approx(first["rows"][0]["median_ms"])
+    assert entry["ratio"] == pytest.approx(second["rows"][0]["median_ms"] / first["rows"][0]["median_ms"])
+
+
+def test_progress_shows_the_best_bench_rows(run_cli):
+    bench_json(run_cli, *FAST, "--backend", "torch")
+    report = json.loads(run_cli("progress", "--json").stdout)
+    (best,) = report["bench"]["best"]
+    assert best["exercise"] == "softmax" and best["backend"] == "torch" and best["median_ms"] > 0
+    shown = run_cli("progress").stdout
+    assert "best bench results" in shown and "1024x1024" in shown
+
+
+def test_sweep_fits_a_slope_and_draws_a_terminal_plot(run_cli):
+    result = run_cli("bench", "--exercise", "softmax", "--sweep", "--sweep-budget", "2", "--backend", "torch")
+    assert result.exit_code == 0, result.stderr
+    assert "log-log slope" in result.stdout and "median ms vs n" in result.stdout
+    document = bench_json(run_cli, "--exercise", "softmax", "--sweep", "--sweep-budget", "2", "--backend", "torch")
+    (sweep,) = document["sweep"]
+    (fit,) = sweep["fits"]
+    assert fit["sizes"][:2] == [1024, 2048]  # powers of two from the smallest bench size
+    # rows and columns both double, so the work grows 4× per step: the slope is near 2
+    assert fit["time_slope"] is not None and 0.5 < fit["time_slope"] < 4
+
+
+def test_plot_without_matplotlib_says_how_to_get_it(run_cli, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
+    result = run_cli("bench", *FAST, "--plot", str(tmp_path / "out.png"))
+    assert result.exit_code == 2
+    assert "llmprep[plot]" in result.stderr
+    assert not (tmp_path / "out.png").exists()
+
+
+def test_plot_saves_a_png(run_cli, tmp_path):
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "out.png"
+    result = run_cli("bench", *FAST, "--plot", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_verify_timer_reports_both_timers(run_cli):
+    result = run_cli("bench", "--verify-timer", "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    ours, theirs = report["ours"]["median_ms"], report["torch_benchmark"]["median_ms"]
+    assert ours > 0 and theirs > 0
+    assert report["ratio_vs_torch_benchmark"] == pytest.approx(ours / theirs)  # no claim about the ratio itself
+    human = run_cli("bench", "--verify-timer").stdout
+    assert "llmprep timer" in human and "torch.utils.benchmark" in human and "ratio" in human
