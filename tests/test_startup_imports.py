@@ -28,6 +28,7 @@ FAST_COMMANDS = [
     ["quiz", "-n", "1"],
     ["progress"],
     ["progress", "--help"],
+    ["bench", "--help"],
     ["check", "--help"],
     ["exercises"],
     ["hint", "softmax"],
