@@ -214,8 +214,13 @@ class RankPool:
                                        "or crash?)") from None
                 if "error" in reply:
                     self.close()
-                    error = ConnectionError if reply.get("setup") else RuntimeError
-                    raise error(reply["error"])
+                    if reply.get("setup"):
+                        raise ConnectionError(reply["error"])
+                    if "Timed out" in reply["error"]:  # gloo's own collective timeout
+                        raise TimeoutError(reply["error"] + f": rank {rank} waited {COLLECTIVE_TIMEOUT_S:g} s in a "
+                                           "collective its peer never joined; every rank must call the same "
+                                           "collectives in the same order")
+                    raise RuntimeError(reply["error"])
                 results[rank] = reply["result"]
         return results
 
@@ -260,8 +265,13 @@ def _pool_for(entry):
     return pool
 
 
+_HUNG = {}  # id(entry) -> entry whose ranks hung once: later cases fail at once instead of waiting again
+
+
 def run(entry, inputs):
     """{"sgd": {...}, "adamw": {...}}, each with every rank's parameters and returned losses."""
+    if _HUNG.get(id(entry)) is entry:
+        raise TimeoutError("not run: an earlier case hung in a collective (see the first failure)")
     # args are (model, optimizer, inputs, targets) with None for the first two; kwargs the weights
     job = {k: v.detach().cpu() for k, v in inputs["kwargs"].items()}
     job["inputs"], job["targets"] = inputs["args"][2].cpu(), inputs["args"][3].cpu()
@@ -269,6 +279,9 @@ def run(entry, inputs):
         try:
             results = _pool_for(entry).run(job)
             break
+        except TimeoutError:
+            _HUNG[id(entry)] = entry
+            raise
         except ConnectionError:  # the port was taken, or an idle pool had exited: start afresh once
             if attempt:
                 raise
