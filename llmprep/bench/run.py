@@ -168,13 +168,28 @@ def bench_spec(exercise: Exercise) -> tuple[Any, str | None]:
     return spec, None
 
 
+def _all_sizes(spec: Any) -> tuple[list, Callable[[Any], Any]]:
+    """The bench cases (possibly shapes only) and a function that makes a chosen one real."""
+    from llmprep.bench.lazy_cases import make_real, shapes_only
+
+    try:
+        cases, recipes = shapes_only(spec.bench_sizes)
+        make_real(cases[0], recipes)  # one replay proves the recipes work for this spec
+        return cases, lambda case: make_real(case, recipes)
+    except Exception:  # an op the meta device cannot run: build every size for real
+        return list(spec.bench_sizes()), lambda case: case
+
+
 def select_cases(exercise: Exercise, spec: Any, options: BenchOptions) -> list:
-    """The exercise's bench cases that --size, --quick or --sweep ask for."""
-    cases = list(spec.bench_sizes())
+    """The exercise's bench cases that --size, --quick or --sweep ask for, with real tensors.
+
+    For --sweep: the smallest case (real) and the largest (perhaps shapes only), which is all
+    the sweep needs to find the size that grows."""
+    cases, make_real = _all_sizes(spec)
     if not cases:
         return []
     if options.sweep:
-        return cases
+        return [make_real(cases[0]), cases[-1]] if len(cases) > 1 else [make_real(cases[0])]
     if options.sizes:
         chosen = []
         for wanted in options.sizes:
@@ -186,8 +201,8 @@ def select_cases(exercise: Exercise, spec: Any, options: BenchOptions) -> list:
             names = ", ".join(f"{i + 1}: {c.name}" for i, c in enumerate(cases))
             raise UserError(f"{exercise.id} has no bench size {', '.join(options.sizes)!s}",
                             where="llmprep bench --size", fix=f"use a position or a name: {names}")
-        return chosen
-    return cases[:1] if options.quick else cases
+        return [make_real(c) for c in chosen]
+    return [make_real(c) for c in (cases[:1] if options.quick else cases)]
 
 
 # ---------------------------------------------------------------- inputs
@@ -412,6 +427,7 @@ class Runner:
         self.threads = 1
         self.peak = None
         self._started = 0.0
+        self._memory: dict[str, int | None] = {}  # measured on a backend's first (correctness) call
 
     # -- set-up
 
@@ -479,18 +495,20 @@ class Runner:
 
     def run_trusted(self, size: _Size, backends: list[str]) -> list[BenchRow]:
         """Rows of the reference, the built-in, torch.compile and ONNX Runtime of the reference at one size."""
-        import torch
 
         from llmprep.bench.timing import measure_peak_memory, time_call
-        from llmprep.bench.worker_side import prepare_call, short_error
+        from llmprep.bench.worker_side import no_grad_unless_harness, prepare_call, short_error
         from llmprep.grading.cases import load_module, reference_entry
         from llmprep.grading.worker import encode_value
 
         exercise, options = size.exercise, self.options
         harness = load_module(exercise, exercise.harness).run if exercise.harness else None
         reference = prepare_call(reference_entry(exercise), exercise.kind, size.request, self.device, harness)
-        with torch.no_grad():
-            truth = encode_value(reference.fn())
+        # The first call gives the truth and the memory (a slow reference is not called once more for it).
+        outputs: list[Any] = []
+        with no_grad_unless_harness(reference):
+            self._memory["reference"] = measure_peak_memory(lambda: outputs.append(reference.fn()), self.device)
+        truth = encode_value(outputs.pop())
         rows = []
         for backend in backends:
             if backend == "submission":
@@ -508,10 +526,11 @@ class Runner:
                 fn = self._trusted_call(row, size, backend, reference, harness, truth)
                 if fn is None:
                     continue
-                with torch.no_grad():
+                with no_grad_unless_harness(reference):
                     timing = time_call(fn, self.device, budget_s=options.budget_s, warmup_s=options.warmup_s)
                     _apply_timing(row, timing.to_dict())
-                    row.peak_mem_bytes = measure_peak_memory(fn, self.device)
+                    memory = self._memory.pop(backend, None)
+                    row.peak_mem_bytes = memory if memory is not None else measure_peak_memory(fn, self.device)
             except KeyboardInterrupt:
                 raise
             except Exception as exc:  # a backend that cannot run this size says why in its row
@@ -522,9 +541,8 @@ class Runner:
 
     def _trusted_call(self, row: BenchRow, size: _Size, backend: str, reference: Any, harness: Any,
                       truth: dict) -> Callable[[], Any] | None:
-        import torch
 
-        from llmprep.bench.worker_side import compiled_call, prepare_call
+        from llmprep.bench.worker_side import compiled_call, no_grad_unless_harness, prepare_call
 
         exercise = size.exercise
         if backend == "reference":
@@ -532,7 +550,7 @@ class Runner:
             return reference.fn
         if backend == "torch-compile":
             fn = compiled_call(reference)
-            with torch.no_grad():
+            with no_grad_unless_harness(reference):
                 row.correct = _agrees(exercise, row.dtype, truth, fn())
             row.note = "torch.compile of the reference"
             return fn
@@ -552,8 +570,12 @@ class Runner:
         else:
             call = prepare_call(builtin, "function", size.request, self.device, harness)
             own_weights = False
-        with torch.no_grad():
-            output = call.fn()
+        from llmprep.bench.timing import measure_peak_memory
+
+        outputs: list[Any] = []
+        with no_grad_unless_harness(call):
+            self._memory[backend] = measure_peak_memory(lambda: outputs.append(call.fn()), self.device)
+        output = outputs.pop()
         if own_weights:
             row.correct = None
             row.note = "the built-in has its own weights: output not compared"
@@ -610,10 +632,24 @@ class Runner:
                     self._sweep(exercise, spec, cases, trusted)
                     continue
                 for case in cases:
-                    self.run_trusted(self._size(exercise, spec, case), trusted)
+                    self._run_size_safely(exercise, spec, case, trusted)
         except KeyboardInterrupt:
             result.interrupted = True
         return result
+
+    def _run_size_safely(self, exercise: Exercise, spec: Any, case: Any, backends: list[str]) -> None:
+        """One size; a failure of the exercise's own code (spec, reference) becomes a note, not a crash."""
+        from llmprep.bench.worker_side import short_error
+
+        try:
+            self.run_trusted(self._size(exercise, spec, case), backends)
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:
+            self.result.notes.append(f"{exercise.id} {getattr(case, 'name', '')}: not measured, the reference "
+                                     f"or spec failed ({short_error(exc)})")
+            for backend in backends:
+                self.progress.advance(f"{exercise.id} {backend}")
 
     # -- sweep
 
@@ -787,16 +823,15 @@ class Runner:
         return self._finish_row(row, size, advance=False)
 
     def _truth(self, size: _Size) -> tuple[dict, Any]:
-        import torch
 
-        from llmprep.bench.worker_side import prepare_call
+        from llmprep.bench.worker_side import no_grad_unless_harness, prepare_call
         from llmprep.grading.cases import load_module, reference_entry
         from llmprep.grading.worker import encode_value
 
         exercise = size.exercise
         harness = load_module(exercise, exercise.harness).run if exercise.harness else None
         call = prepare_call(reference_entry(exercise), exercise.kind, size.request, self.device, harness)
-        with torch.no_grad():
+        with no_grad_unless_harness(call):
             return encode_value(call.fn()), call
 
 

@@ -76,6 +76,15 @@ def prepare_call(entry: Any, kind: str, request: dict, device: str, harness: Any
     return PreparedCall(lambda: entry(*args, **kwargs), entry, args, kwargs)
 
 
+def no_grad_unless_harness(call: PreparedCall):
+    """torch.no_grad() for a plain forward; a harness decides for itself (it may need gradients)."""
+    import contextlib
+
+    import torch
+
+    return contextlib.nullcontext() if call.harness else torch.no_grad()
+
+
 def tensor_slots(call: PreparedCall) -> list[tuple[str, Any]]:
     """The call's top-level tensor arguments as (ONNX input name, tensor): `arg0`, ... and keywords."""
     import torch
@@ -158,7 +167,6 @@ def run_in_worker(entry: Any, request: dict, cases: list[dict], emit: Callable[[
     "budget_s", "warmup_s", "deadline_s" (the whole run's budget), "folder" (for ONNX files)}.
     Frames: {"event": "case", "index": k, "bench": {"case", "backend", ...}} with k counting results.
     """
-    import torch
 
     timing = _load_sibling("timing")
     onnx_runtime = _load_sibling("onnx_runtime")
@@ -185,7 +193,7 @@ def run_in_worker(entry: Any, request: dict, cases: list[dict], emit: Callable[[
                     result.update(_export(call, onnx_runtime, settings["folder"], index))
                 else:
                     fn = compiled_call(call) if backend == "torch-compile" else call.fn
-                    with torch.no_grad():
+                    with no_grad_unless_harness(call):
                         measured = timing.time_call(fn, device, budget_s=settings["budget_s"],
                                                     warmup_s=settings["warmup_s"])
                         result["timing"] = measured.to_dict()
