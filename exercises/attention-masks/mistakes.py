@@ -3,7 +3,7 @@
 import torch
 
 
-def _masks(lengths, max_len, diagonal=1, pad_extra=0, invert_bools=False, masked_value=float("-inf"),
+def _masks(lengths, max_len, diagonal=1, pad_extra=0, invert_bools=(), masked_value=float("-inf"),
            padding_on_queries=False):
     positions = torch.arange(max_len)
     future = positions[None, :] - positions[:, None] >= diagonal  # diagonal 1 is right
@@ -14,14 +14,21 @@ def _masks(lengths, max_len, diagonal=1, pad_extra=0, invert_bools=False, masked
         sdpa = (~future[None] & ~padding[:, :, None])[:, None]
     else:
         sdpa = (~future[None] & ~padding[:, None, :])[:, None]
-    if invert_bools:
-        future, padding, sdpa = ~future, ~padding, ~sdpa
-    return {"causal": causal, "causal_bool": future, "key_padding": padding,
-            "key_padding_additive": additive, "sdpa": sdpa}
+    masks = {"causal": causal, "causal_bool": future, "key_padding": padding,
+             "key_padding_additive": additive, "sdpa": sdpa}
+    return {name: ~mask if name in invert_bools else mask for name, mask in masks.items()}
 
 
 def inverted_polarity(lengths, max_len):
-    return _masks(lengths, max_len, invert_bools=True)
+    return _masks(lengths, max_len, invert_bools=("causal_bool", "key_padding", "sdpa"))
+
+
+def sdpa_in_multihead_convention(lengths, max_len):
+    return _masks(lengths, max_len, invert_bools=("sdpa",))
+
+
+def multihead_masks_in_sdpa_convention(lengths, max_len):
+    return _masks(lengths, max_len, invert_bools=("causal_bool", "key_padding"))
 
 
 def diagonal_masked(lengths, max_len):
@@ -56,6 +63,17 @@ MISTAKES = [
      "zh": "看起来你的布尔掩码用反了约定：nn.MultiheadAttention 的 attn_mask 和 key_padding_mask 中 True 表示“不能关注”"
            "（未来的键、填充位置）；F.scaled_dot_product_attention 的 attn_mask 中 True 表示“可以关注”。"
            "causal_bool 和 key_padding 用前者，sdpa 用后者。"},
+    {"id": "sdpa-in-multihead-convention", "implementation": sdpa_in_multihead_convention,
+     "en": "Looks like your sdpa mask uses nn.MultiheadAttention's convention (True = masked): the bool attn_mask "
+           "of F.scaled_dot_product_attention means the opposite, True = may attend.",
+     "zh": "看起来你的 sdpa 掩码用了 nn.MultiheadAttention 的约定（True 表示被遮盖）：F.scaled_dot_product_attention "
+           "的布尔 attn_mask 含义相反，True 表示可以关注。"},
+    {"id": "multihead-masks-in-sdpa-convention", "implementation": multihead_masks_in_sdpa_convention,
+     "en": "Looks like causal_bool and key_padding use F.scaled_dot_product_attention's convention (True = may "
+           "attend): nn.MultiheadAttention's attn_mask and key_padding_mask mean the opposite, True = do NOT attend "
+           "(future keys, padding).",
+     "zh": "看起来 causal_bool 和 key_padding 用了 F.scaled_dot_product_attention 的约定（True 表示可以关注）："
+           "nn.MultiheadAttention 的 attn_mask 和 key_padding_mask 含义相反，True 表示不能关注（未来的键、填充）。"},
     {"id": "diagonal-masked", "implementation": diagonal_masked,
      "en": "Looks like your causal mask also hides the diagonal (triu(diagonal=0)): query i may attend key i itself, "
            "so only j > i is masked: triu(diagonal=1), as in generate_square_subsequent_mask. Hiding the diagonal "
