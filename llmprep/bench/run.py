@@ -30,7 +30,7 @@ ROW_KEYS = ("exercise", "backend", "provider", "size", "dtype", "median_ms", "iq
 AGREEMENT_SCALE = 4.0
 QUICK_BUDGET_S = 0.12
 QUICK_WARMUP_S = 0.02
-QUICK_TOTAL_S = 40.0   # --quick stops timing (and says so) once this much is spent
+QUICK_TOTAL_S = 35.0   # --quick stops timing (and says so) once this much is spent
 SWEEP_BUDGET_S = 0.25
 SWEEP_MAX_STEPS = 12
 
@@ -526,8 +526,11 @@ class Runner:
                 fn = self._trusted_call(row, size, backend, reference, harness, truth)
                 if fn is None:
                     continue
+                # --quick: the correctness call just made is the warm-up, and one slow call may be the row.
+                quick = {"warmup_s": 0.0, "min_samples_at_deadline": 1} if options.quick and self.device == "cpu" else {}
                 with no_grad_unless_harness(reference):
-                    timing = time_call(fn, self.device, budget_s=options.budget_s, warmup_s=options.warmup_s)
+                    timing = time_call(fn, self.device, **{"budget_s": options.budget_s,
+                                                           "warmup_s": options.warmup_s, **quick})
                     _apply_timing(row, timing.to_dict())
                     memory = self._memory.pop(backend, None)
                     row.peak_mem_bytes = memory if memory is not None else measure_peak_memory(fn, self.device)

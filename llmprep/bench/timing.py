@@ -66,36 +66,42 @@ def time_on_cpu(
     warmup_s: float = 0.1,
     target_rse: float = 0.01,
     min_samples: int = 10,
+    min_samples_at_deadline: int = 3,
 ) -> Timing:
-    """Time `fn()` with perf_counter_ns; fast calls are batched so each sample is at least 0.2 ms."""
+    """Time `fn()` with perf_counter_ns; fast calls are batched so each sample is at least 0.2 ms.
+
+    `warmup_s=0` skips the warm-up (the caller has just called `fn`); sampling stops at the
+    deadline once `min_samples_at_deadline` samples exist, so one slow call can be a whole row."""
     clock = time.perf_counter_ns
     start = clock()
-    while True:  # warm-up by time, at least one call
+    while warmup_s > 0:  # warm-up by time, at least one call
         fn()
         if clock() - start >= warmup_s * 1e9:
             break
+    deadline = clock() + budget_s * 1e9
     # Calibrate after warm-up (first calls are slow): double the batch until it fills a sample.
+    # The batch that fills one is kept as the first sample.
     calls_per_sample = 1
+    samples: list[float] = []
     while True:
         t0 = clock()
         for _ in range(calls_per_sample):
             fn()
-        if clock() - t0 >= CPU_MIN_SAMPLE_NS or calls_per_sample >= 1 << 20:
+        elapsed = clock() - t0
+        if elapsed >= CPU_MIN_SAMPLE_NS or calls_per_sample >= 1 << 20:
+            samples.append(elapsed / calls_per_sample / 1e6)
             break
         calls_per_sample *= 2
 
-    samples: list[float] = []
-    deadline = clock() + budget_s * 1e9
     while True:
+        stable = len(samples) >= min_samples and _rse(samples) < target_rse
+        spent = clock() >= deadline and len(samples) >= min_samples_at_deadline
+        if stable or spent:
+            break
         t0 = clock()
         for _ in range(calls_per_sample):
             fn()
-        t1 = clock()
-        samples.append((t1 - t0) / calls_per_sample / 1e6)
-        if len(samples) >= min_samples and (_rse(samples) < target_rse or t1 >= deadline):
-            break
-        if t1 >= deadline and len(samples) >= 3:
-            break
+        samples.append((clock() - t0) / calls_per_sample / 1e6)
     return _summarize(samples, calls_per_sample)
 
 

@@ -30,7 +30,7 @@ def test_quick_json_has_the_issue_shape_and_consistent_numbers(run_cli):
     for row in rows:
         assert list(row) == list(ROW_KEYS)
         assert row["exercise"] == "softmax" and row["size"] == "1024x1024" and row["dtype"] == "float32"
-        assert row["median_ms"] > 0 and row["iqr_ms"] >= 0 and row["n"] >= 3
+        assert row["median_ms"] > 0 and row["iqr_ms"] >= 0 and row["n"] >= 1
         assert row["correct"] is True and row["provider"] == "torch-cpu"
         # softmax's spec: 5 FLOPs and 8 bytes per element of a 1024×1024 float32 input
         seconds = row["median_ms"] / 1e3
