@@ -108,9 +108,14 @@ def render_sweep(result: BenchResult) -> list[Any]:
     return [table]
 
 
-def sweep_plot_text(result: BenchResult, width: int = 90, height: int = 20, colour: bool = False) -> list[str]:
-    """A terminal plot (plotext) per swept exercise: median ms against the size, log-log."""
+def sweep_plot_text(result: BenchResult, width: int = 90, height: int = 20, colour: bool = False) -> list[Any]:
+    """A terminal plot (plotext) per swept exercise: median ms against the size, log-log.
+
+    Rich Text decoded from plotext's ANSI colours, or plain text without any escape codes."""
+    import re
+
     import plotext
+    from rich.text import Text
 
     texts = []
     for entry in result.sweep:
@@ -127,7 +132,8 @@ def sweep_plot_text(result: BenchResult, width: int = 90, height: int = 20, colo
             plotext.plot(fit["sizes"], fit["median_ms"], label=fit["backend"], marker="braille")
         plotext.title(f"{entry['exercise']}: median ms vs {entry['size']} (log-log)")
         plotext.xlabel(entry["size"])
-        texts.append(plotext.build())
+        built = plotext.build()
+        texts.append(Text.from_ansi(built) if colour else re.sub(r"\x1b\[[0-9;]*m", "", built))
     return texts
 
 

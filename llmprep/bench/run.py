@@ -693,6 +693,8 @@ class Runner:
         """Time a submission that passed the check: in the worker, then the trusted rows here."""
         result = self._setup()
         result.check = check_report
+        result.notes.append(f"{options_file(self.options)} passed `llmprep check` ({len(check_report.cases)} cases, "
+                            f"seed {check_report.seed}) before it was timed; it ran only in the sandboxed worker")
         self._started = time.perf_counter()
         spec, why = bench_spec(exercise)
         if spec is None:
@@ -820,9 +822,7 @@ class Runner:
         memory = bench.get("peak_mem_bytes")
         row.peak_mem_bytes = int(memory) if isinstance(memory, (int, float)) else None
         row.correct = True if backend == "submission" else None
-        row.note = (f"checked by `llmprep check` (seed {self.result.check.seed})"
-                    if backend == "submission" and self.result.check is not None
-                    else "torch.compile of your code (output not compared)")
+        row.note = None if backend == "submission" else "torch.compile of your code (output not compared)"
         return self._finish_row(row, size, advance=False)
 
     def _truth(self, size: _Size) -> tuple[dict, Any]:
@@ -836,6 +836,11 @@ class Runner:
         call = prepare_call(reference_entry(exercise), exercise.kind, size.request, self.device, harness)
         with no_grad_unless_harness(call):
             return encode_value(call.fn()), call
+
+
+def options_file(options: BenchOptions) -> str:
+    """The submission's file name, for notes."""
+    return options.file.name if options.file else "-"
 
 
 def _tensor_bytes(case: Any) -> int:

@@ -103,7 +103,7 @@ def bench(file, exercise_ids, device, dtype, backends, sizes, sweep, sweep_budge
         for renderable in bench_report.render_sweep(result):
             console.print(renderable)
         if result.sweep:
-            for text in bench_report.sweep_plot_text(result, colour=sys.stdout.isatty()):
+            for text in bench_report.sweep_plot_text(result, colour=console.out.color_system is not None):
                 console.print(text, markup=False, highlight=False)
     if result.interrupted:
         raise SystemExit(130)
