@@ -37,8 +37,11 @@ def exercises(topics, lang, as_json) -> None:
         console.emit_json(rows)
         return
     table = Table(title="llmprep exercises", title_justify="left")
+    # ids and topics are typed back into other commands: never truncate them; the title wraps.
     for column in ("id", "title", "topic", "difficulty", "status"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column != "title", overflow="fold" if column == "title" else "ellipsis",
+                         ratio=1 if column == "title" else None,
+                         min_width=max((len(r["id"]) for r in rows), default=2) if column == "id" else None)
     colours = {"passed": "green", "attempted": "yellow"}
     for row in rows:
         status = row["status"] or "-"
