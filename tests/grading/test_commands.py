@@ -24,7 +24,18 @@ def test_exercises_lists_the_catalog_with_status(run_cli):
 
 def test_exercises_topic_filter_and_unknown_topic(run_cli):
     rows = json.loads(run_cli("exercises", "--topic", "positional-encoding", "--json").stdout)
-    assert [r["id"] for r in rows] == ["sinusoidal-positional-encoding"]
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    from llmprep.paths import exercises_dir
+
+    expected = {d.name for d in exercises_dir().iterdir() if (d / "exercise.toml").is_file()
+                and tomllib.loads((d / "exercise.toml").read_text())["topic"] == "positional-encoding"}
+    assert "sinusoidal-positional-encoding" in expected
+    assert {r["id"] for r in rows} == expected
+    assert all(r["topic"] == "positional-encoding" for r in rows)
     result = run_cli("exercises", "--topic", "cooking")
     assert result.exit_code == 2 and "attention" in result.stderr
 
