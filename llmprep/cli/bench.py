@@ -83,6 +83,7 @@ def bench(file, exercise_ids, device, dtype, backends, sizes, sweep, sweep_budge
                            quick=quick, budget_s=budget_s, timeout_s=timeout_s)
     check_report = None
     if file is not None:
+        resolve_device(device)  # --device cuda without CUDA fails here, before the check runs
         check_report = _check_first(console, file, exercise_ids, device, dtype, as_json)
     with bench_report.RichProgress(console.err, enabled=sys.stderr.isatty() and not as_json) as progress:
         runner = Runner(options, progress)
