@@ -34,15 +34,21 @@ def _model(config_items):
 
 
 def greedy_without_cache(config, prompt_ids, max_new_tokens):
-    """Tokens and the smallest top-2 logit gap of plain greedy decoding: model(ids) every step."""
+    """Tokens and the smallest top-2 logit gap of plain greedy decoding: model(ids) every step
+    (on one thread: these tiny ops are many times slower on a busy thread pool)."""
     model = _model(tuple(sorted(config.items())))
     ids, smallest_gap = prompt_ids, float("inf")
-    with torch.no_grad():
-        for _ in range(max_new_tokens):
-            logits = model(ids)[:, -1]                                   # (B, V)
-            top2 = logits.topk(2, dim=-1).values
-            smallest_gap = min(smallest_gap, float((top2[:, 0] - top2[:, 1]).min()))
-            ids = torch.cat([ids, logits.argmax(dim=-1, keepdim=True)], dim=1)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with torch.no_grad():
+            for _ in range(max_new_tokens):
+                logits = model(ids)[:, -1]                                   # (B, V)
+                top2 = logits.topk(2, dim=-1).values
+                smallest_gap = min(smallest_gap, float((top2[:, 0] - top2[:, 1]).min()))
+                ids = torch.cat([ids, logits.argmax(dim=-1, keepdim=True)], dim=1)
+    finally:
+        torch.set_num_threads(threads)
     return ids, smallest_gap
 
 
