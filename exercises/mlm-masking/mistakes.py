@@ -40,10 +40,10 @@ def ignores_generator(input_ids, mask_id, vocab_size, special_ids, generator, ml
 MISTAKES = [
     {"id": "all-mask", "implementation": all_mask,
      "en": "Looks like every selected token becomes [MASK]: BERT replaces 80% of them with [MASK], 10% with a random "
-           "token and leaves 10% unchanged, so the model cannot learn that [MASK] (absent at fine-tuning) is the only "
-           "place to predict.",
+           "token and leaves 10% unchanged, so the model must predict (and keep a good representation of) every "
+           "token, not only where [MASK] appears: [MASK] never occurs at fine-tuning.",
      "zh": "看起来所有被选中的词都变成了 [MASK]：BERT 把其中 80% 换成 [MASK]，10% 换成随机词，10% 保持不变，"
-           "这样模型不会以为只有 [MASK]（微调时并不存在）的位置才需要预测。"},
+           "这样模型必须对每个词都做出预测（并保持良好的表示），而不只是在出现 [MASK] 的地方：微调时从不出现 [MASK]。"},
     {"id": "selects-specials", "implementation": selects_specials,
      "en": "Looks like special tokens ([CLS], [SEP], [PAD], ...) can be selected: leave every id in special_ids out "
            "of the selection (and give it the label -100).",

@@ -7,7 +7,12 @@ def _sample(logits, generator, temperature, top_k, top_p, *, scale_by=None, k_ex
             nucleus_before_temperature=False, nucleus_ignores_top_k=False, use_global_rng=False):
     if temperature == 0:
         return logits.argmax(dim=-1)
-    z = logits * temperature if scale_by == "multiply" else logits / temperature
+    if scale_by == "multiply":
+        z = logits * temperature
+    elif scale_by == "probabilities":
+        z = logits.clone()  # softmax(logits) / T: multinomial renormalizes, T has no effect
+    else:
+        z = logits / temperature
     untempered = logits.clone()
     if top_k is not None:
         k = min(top_k + k_extra, z.size(-1))
@@ -32,6 +37,10 @@ def multiplies_by_temperature(logits, generator, temperature=1.0, top_k=None, to
     return _sample(logits, generator, temperature, top_k, top_p, scale_by="multiply")
 
 
+def temperature_on_probabilities(logits, generator, temperature=1.0, top_k=None, top_p=None):
+    return _sample(logits, generator, temperature, top_k, top_p, scale_by="probabilities")
+
+
 def top_p_before_temperature(logits, generator, temperature=1.0, top_k=None, top_p=None):
     return _sample(logits, generator, temperature, top_k, top_p, nucleus_before_temperature=True)
 
@@ -53,6 +62,11 @@ MISTAKES = [
      "en": "Looks like you multiply the logits by the temperature: divide them (logits / T), so T < 1 sharpens the "
            "distribution and T > 1 flattens it.",
      "zh": "看起来你把 logits 乘以了温度：应当除以温度（logits / T），这样 T < 1 使分布更尖锐，T > 1 使分布更平坦。"},
+    {"id": "temperature-on-probabilities", "implementation": temperature_on_probabilities,
+     "en": "Looks like the temperature has no effect: dividing the probabilities by T changes nothing once they "
+           "are renormalized (torch.multinomial does that). Divide the logits: softmax(logits / T).",
+     "zh": "看起来温度没有起作用：把概率除以 T 之后一旦重新归一化（torch.multinomial 会这样做）就没有任何变化。"
+           "应除 logits：softmax(logits / T)。"},
     {"id": "top-p-before-temperature", "implementation": top_p_before_temperature,
      "en": "Looks like you choose the top-p nucleus from the probabilities before the temperature: apply the "
            "temperature first, then top-k, then top-p on the tempered distribution.",

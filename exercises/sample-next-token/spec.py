@@ -96,6 +96,8 @@ def fixed_cases():
     """Named cases: each option alone, in pairs, all three, and the greedy limits."""
     gen = torch.Generator().manual_seed(1905)
     ladder = _t([[1.25, 2.0, 0.5, 1.75, 0.25, 1.5, 0.75, 1.0]])  # distinct, steps of 1/4
+    # At T = 0.5 the nucleus of p = 0.75 is 2 tokens; before the temperature it would be 3.
+    sharpened = _t([[0.5, 2.0, -0.5, 1.0, 1.5, 0.0]])
     near_tie = _t([[0.5, 0.0, 3.0, 2.9375, -1.0, 1.0], [0.0, 0.0625, -0.5, 0.03125, -2.0, -0.25]])
     return [
         _case("temperature-0.5", _rows(gen, 1, 8, 0.5), temperature=0.5),
@@ -103,6 +105,7 @@ def fixed_cases():
         _case("top-k-3", _rows(gen, 1, 9, 1.0, top_k=3), top_k=3),
         _case("top-k-4-temperature-0.7", _rows(gen, 1, 8, 0.7, top_k=4), temperature=0.7, top_k=4),
         _case("top-p-0.8-temperature-1.6", _rows(gen, 1, 10, 1.6, top_p=0.8), temperature=1.6, top_p=0.8),
+        _case("top-p-0.75-temperature-0.5", sharpened, temperature=0.5, top_p=0.75),
         _case("top-k-3-then-top-p-0.7", ladder, top_k=3, top_p=0.7),
         _case("top-k-6-top-p-0.6-temperature-0.8", _rows(gen, 2, 12, 0.8, top_k=6, top_p=0.6),
               temperature=0.8, top_k=6, top_p=0.6),
