@@ -6,6 +6,7 @@ import inspect
 import os
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -280,7 +281,7 @@ def scaled(tolerance: Tolerance, factor: float) -> Tolerance:
 
 
 def diagnose(exercise: Exercise, cases: list[Case], verdicts: list[CaseResult], requests: list[dict],
-             dtype: str, lang: str) -> list[Diagnosis]:
+             dtype: str, lang: str, run: Callable[[Any, int], dict] | None = None) -> list[Diagnosis]:
     """Mistakes that reproduce the submission's output on every case it got wrong by value.
 
     Each mistake runs on the submission's own inputs in the submission's dtype (on the CPU),
@@ -296,7 +297,8 @@ def diagnose(exercise: Exercise, cases: list[Case], verdicts: list[CaseResult], 
         matched = True
         for i in failing:
             tolerance = scaled(exercise.tolerance(dtype), cases[i].tolerance_scale)
-            outcome = run_trusted(exercise, mistake.implementation, {**requests[i], "grad": False})
+            outcome = (run(mistake.implementation, i) if run is not None
+                       else run_trusted(exercise, mistake.implementation, {**requests[i], "grad": False}))
             if "error" in outcome or not values_match(outcome["output"], verdicts[i].output, tolerance):
                 matched = False
                 break
@@ -403,20 +405,36 @@ def _missing_reason(report: CheckReport, run: Any, index: int, timeout_s: float)
 
 
 def check_trusted_implementation(exercise: Exercise, implementation: Any, *, dtype: str = "float32",
-                                 seed: int = 0, lang: str = "en") -> tuple[list[CaseResult], list[Diagnosis]]:
+                                 seed: int = 0, lang: str = "en",
+                                 memo: dict | None = None) -> tuple[list[CaseResult], list[Diagnosis]]:
     """Grade a trusted implementation (a mistake, the reference) in this process, without a worker.
 
     The same cases, comparison and diagnosis as `check_submission`, minus the sandbox and the
     banned-call recorder: for the content tests, which run every mistake of every exercise.
+    `memo` (a dict the caller keeps) reuses cases and runs across calls with the same exercise,
+    seed and dtype: grading each of M mistakes would otherwise rerun all M to diagnose it.
     """
-    cases = make_cases(exercise, seed)
+    memo = {} if memo is None else memo
+    key = (exercise.id, seed, dtype)
+    if key not in memo:
+        cases = make_cases(exercise, seed)
+        memo[key] = (cases, *build_requests(exercise, cases, dtype, seed), {})
+    cases, sub_requests, ref_requests, runs = memo[key]
     names = _parameter_names(exercise)
-    sub_requests, ref_requests = build_requests(exercise, cases, dtype, seed)
+
+    def run(impl: Any, index: int, *, reference: bool = False, grad: bool = True) -> dict:
+        run_key = (id(impl), index, reference, grad)
+        if run_key not in runs:
+            request = ref_requests[index] if reference else sub_requests[index]
+            runs[run_key] = run_trusted(exercise, impl, request if grad else {**request, "grad": False})
+        return runs[run_key]
+
     verdicts = []
-    for case, sub_request, ref_request in zip(cases, sub_requests, ref_requests, strict=True):
-        reference = run_trusted(exercise, reference_entry(exercise), ref_request)
-        result = run_trusted(exercise, implementation, sub_request)
-        verdicts.append(judge_case(exercise, case, names, sub_request, reference, result, dtype, "cpu"))
-    diagnosis = [] if all(v.passed for v in verdicts) else diagnose(exercise, cases, verdicts, sub_requests,
-                                                                    dtype, lang)
+    reference_impl = reference_entry(exercise)
+    for index, case in enumerate(cases):
+        reference = run(reference_impl, index, reference=True)
+        result = run(implementation, index)
+        verdicts.append(judge_case(exercise, case, names, sub_requests[index], reference, result, dtype, "cpu"))
+    diagnosis = [] if all(v.passed for v in verdicts) else diagnose(
+        exercise, cases, verdicts, sub_requests, dtype, lang, run=lambda impl, i: run(impl, i, grad=False))
     return verdicts, diagnosis

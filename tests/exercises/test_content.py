@@ -14,6 +14,9 @@ from llmprep.grading.check import check_trusted_implementation, run_trusted
 EXERCISES = list_exercises()
 IDS = [e.id for e in EXERCISES]
 MISTAKES = [(e, m.id) for e in EXERCISES for m in load_mistakes(e)]
+# Shared by the mistake tests: the reference and every mistake run once per exercise and seed,
+# not once per mistake graded (load_mistakes caches the modules, so implementations are the same objects).
+_RUNS: dict = {}
 
 
 def test_there_are_exercises():
@@ -84,7 +87,8 @@ def test_reference_reproduces_the_worked_examples(exercise):
 def test_every_mistake_fails_and_is_diagnosed_as_itself(exercise, mistake_id):
     mistake = next(m for m in load_mistakes(exercise) if m.id == mistake_id)
     for seed in (0, 1):
-        verdicts, diagnosis = check_trusted_implementation(exercise, mistake.implementation, seed=seed)
+        verdicts, diagnosis = check_trusted_implementation(exercise, mistake.implementation, seed=seed,
+                                                           memo=_RUNS)
         assert not all(v.passed for v in verdicts)
         assert [d.id for d in diagnosis] == [mistake_id], [(v.name, v.error) for v in verdicts if not v.passed]
 
