@@ -36,12 +36,16 @@ class Console:
 
     # Rich consoles are made per call so they follow sys.stdout/sys.stderr as they are now
     # (click's CliRunner swaps them between invocations).
-    def _rich(self, stream) -> RichConsole:
+    def _rich(self, stream, min_width: int | None = None) -> RichConsole:
         # Imported here: rich costs ~15 ms, and `llmprep --help` never needs it.
         from rich.console import Console as RichConsole
 
         colour = _colour_allowed(stream)
         width = None if colour else int(os.environ.get("COLUMNS", "100"))
+        if min_width is not None:
+            from rich.console import Console as Probe
+
+            width = max(width or Probe(file=stream).width, min_width)
         return RichConsole(
             file=stream,
             no_color=not colour,
@@ -70,6 +74,23 @@ class Console:
         """Print a result for people."""
         self.out.print(*objects, **kwargs)
 
+    def print_unclipped(self, renderable: Any) -> None:
+        """Print a table at its natural width when the terminal is narrower.
+
+        A measured number cut to "4.7…" is worse than a line the terminal wraps.
+        """
+        from rich.measure import Measurement
+        from rich.table import Table
+
+        out = self.out
+        if not isinstance(renderable, Table):  # text wraps as usual
+            out.print(renderable)
+            return
+        needed = Measurement.get(out, out.options.update_width(10_000), renderable).maximum
+        if needed > out.width:
+            out = self._rich(sys.stderr if self.json_mode else sys.stdout, min_width=needed)
+        out.print(renderable)
+
     def note(self, message: str) -> None:
         """A diagnostic line on stderr."""
         self.err.print(f"[dim]{message}[/dim]")
@@ -91,11 +112,12 @@ class Console:
         if self.json_mode and not self._json_written:
             self.emit_json(error.to_dict())
         err = self.err
-        err.print(f"[bold red]error:[/bold red] {_escape(error.what)}")
+        # soft_wrap: paths and commands stay on one line so they can be copied from a pipe or a log.
+        err.print(f"[bold red]error:[/bold red] {_escape(error.what)}", soft_wrap=True)
         if error.where:
-            err.print(f"  [bold]where:[/bold] {_escape(error.where)}")
+            err.print(f"  [bold]where:[/bold] {_escape(error.where)}", soft_wrap=True)
         if error.fix:
-            err.print(f"  [bold]fix:[/bold] {_escape(error.fix)}")
+            err.print(f"  [bold]fix:[/bold] {_escape(error.fix)}", soft_wrap=True)
 
     def fail(self, what: str, where: str | None = None, fix: str | None = None) -> None:
         """Report a user error and exit with code 2."""

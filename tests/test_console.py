@@ -52,3 +52,29 @@ def test_fail_exits_with_code_2(monkeypatch):
         Console().fail("no such topic 'atention'", where="--topic", fix="choose one of: attention, ...")
     assert exit_info.value.code == 2
     assert "no such topic" in err.getvalue() and "--topic" in err.getvalue()
+
+
+def test_a_table_is_never_clipped_on_a_narrow_terminal(monkeypatch):
+    from rich.table import Table
+
+    stream = io.StringIO()
+    monkeypatch.setattr("sys.stdout", stream)
+    monkeypatch.setenv("COLUMNS", "30")
+    table = Table()
+    for name in ("size", "backend", "median ms", "GFLOP/s"):
+        table.add_column(name, no_wrap=True)
+    table.add_row("1024x1024", "reference", "3.8791", "1234.5")
+    Console().print_unclipped(table)
+    out = stream.getvalue()
+    assert "1024x1024" in out and "3.8791" in out and "1234.5" in out and "…" not in out
+
+
+def test_paths_in_user_errors_are_not_broken_across_lines(monkeypatch):
+    from llmprep.errors import UserError
+
+    stream = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stream)
+    monkeypatch.setenv("COLUMNS", "40")
+    where = "/tmp/" + "a-long-directory-name/" * 5 + "llmprep.sqlite3"
+    Console().report_user_error(UserError("damaged", where=where, fix="move it aside"))
+    assert where in stream.getvalue()

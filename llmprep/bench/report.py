@@ -62,7 +62,8 @@ def render_rows(result: BenchResult) -> list[Any]:
     for exercise in dict.fromkeys(row.exercise for row in result.rows):
         table = Table(title=f"{exercise} ({dtype}, {result.device['type']})", title_justify="left")
         for name in columns:
-            table.add_column(name, justify="left" if name in ("size", "backend") else "right")
+            # no_wrap: numbers and names never shrink to an ellipsis (see table_width).
+            table.add_column(name, justify="left" if name in ("size", "backend") else "right", no_wrap=True)
         previous_size = None
         for row in (r for r in result.rows if r.exercise == exercise):
             cells = [escape(row.size) if row.size != previous_size else "", escape(_backend_label(row)),
@@ -99,7 +100,8 @@ def render_sweep(result: BenchResult) -> list[Any]:
         return []
     table = Table(title="sweep: how cost grows with the size (log-log slope)", title_justify="left")
     for name in ("exercise", "size", "backend", "from", "to", "steps", "time slope", "memory slope"):
-        table.add_column(name, justify="left" if name in ("exercise", "size", "backend") else "right")
+        table.add_column(name, justify="left" if name in ("exercise", "size", "backend") else "right",
+                         no_wrap=True)
     for entry in result.sweep:
         for fit in entry.get("fits", []):
             table.add_row(escape(entry["exercise"]), escape(entry["size"]), escape(fit["backend"]),
@@ -247,3 +249,5 @@ class RichProgress:
 def row_summary(row: BenchRow) -> str:
     """`softmax 1024x1024 reference: 1.23 ms` (for logs and tests)."""
     return f"{row.exercise} {row.size} {row.backend}: {_number(row.median_ms, 4)} ms"
+
+

@@ -99,10 +99,8 @@ def bench(file, exercise_ids, device, dtype, backends, sizes, sweep, sweep_budge
     if as_json:
         console.emit_json(result.to_json())
     else:
-        for renderable in bench_report.render_rows(result):
-            console.print(renderable)
-        for renderable in bench_report.render_sweep(result):
-            console.print(renderable)
+        for renderable in [*bench_report.render_rows(result), *bench_report.render_sweep(result)]:
+            console.print_unclipped(renderable)
         if result.sweep:
             for text in bench_report.sweep_plot_text(result, colour=console.out.color_system is not None):
                 console.print(text, markup=False, highlight=False)

@@ -42,5 +42,6 @@ def start(exercise_id, directory, force, lang, as_json) -> None:
                            "readme": exercise.readme(lang)})
         return
     console.print(Markdown(exercise.readme(lang)))
-    console.print(f"\nWrote [bold]{target}[/bold]." if lang != "zh" else f"\n已写入 [bold]{target}[/bold]。")
-    console.print(("Next: " if lang != "zh" else "下一步：") + f"[bold]{next_command}[/bold]")
+    console.print(f"\nWrote [bold]{target}[/bold]." if lang != "zh" else f"\n已写入 [bold]{target}[/bold]。",
+                  soft_wrap=True)
+    console.print(("Next: " if lang != "zh" else "下一步：") + f"[bold]{next_command}[/bold]", soft_wrap=True)
