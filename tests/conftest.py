@@ -25,3 +25,14 @@ def run_cli():
         return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
 
     return invoke
+
+
+def pytest_configure(config):
+    """Under pytest-xdist every core already runs a test process: one torch thread each avoids
+    oversubscribing the machine (small ops on a contended thread pool run many times slower)."""
+    import os
+
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        import torch
+
+        torch.set_num_threads(1)
