@@ -7,13 +7,13 @@ happens in `llmprep.grading`, which needs torch anyway.
 from __future__ import annotations
 
 import ast
-import os
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from llmprep.errors import UserError
+from llmprep.language import default_language  # noqa: F401 (re-exported)
 from llmprep.paths import exercises_dir
 
 if sys.version_info >= (3, 11):
@@ -93,14 +93,6 @@ def readme_sections(text: str) -> dict[str, str]:
     return {parts[i]: parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
 
 
-def default_language(environ: dict[str, str] | None = None) -> str:
-    """"zh" when the locale (LC_ALL, then LC_MESSAGES, then LANG) is Chinese, else "en"."""
-    environ = os.environ if environ is None else environ
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(name)
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
 
 
 def _tolerances(table: dict, where: str) -> dict[str, Tolerance]:

@@ -9,7 +9,6 @@ Spaced repetition (llmprep/quiz/schedule.py, llmprep/store.py) plugs in at two s
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import sys
@@ -20,6 +19,7 @@ from datetime import datetime, timezone
 from typing import Any, Protocol
 
 from llmprep.errors import UserError
+from llmprep.language import default_language  # noqa: F401 (re-exported)
 from llmprep.quiz.answers import (
     AnswerParseError,
     Grade,
@@ -40,14 +40,6 @@ AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
 
 
-def default_language(environ: dict[str, str] | None = None) -> str:
-    """"zh" when the locale (LC_ALL, then LC_MESSAGES, then LANG) is Chinese, else "en"."""
-    environ = os.environ if environ is None else environ
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(name)
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
 
 
 def filter_questions(
