@@ -110,3 +110,8 @@ def builtin(w, dim=0):
     keep = [1] * w.ndim
     keep[dim] = w.shape[dim]
     return quantized.int_repr(), scale.to(w.dtype).reshape(keep)
+
+
+def dequantize_int8(q, scale):
+    """The built-in's dequantize, found by the harness beside `builtin` as it is beside a submission."""
+    return q.to(scale.dtype) * scale

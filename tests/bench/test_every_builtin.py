@@ -1,0 +1,45 @@
+"""Every exercise's PyTorch built-in baseline runs on its smallest bench size and agrees with the reference."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from llmprep.exercises import list_exercises
+from llmprep.grading.cases import load_module
+
+WITH_BUILTIN = [e for e in list_exercises()
+                if getattr(load_module(e, "spec.py"), "builtin", None) is not None
+                and hasattr(load_module(e, "spec.py"), "bench_sizes")]
+
+
+def test_most_exercises_have_a_builtin_baseline():
+    assert len(WITH_BUILTIN) >= 15
+
+
+# Known disagreements, left visible (strict: the test says so when they are fixed):
+KNOWN = {
+    "kv-cache-decoding": "the no-cache baseline's float32 greedy tokens differ from the cached reference's "
+                         "at the P16 +32 bench size (the grader's cases avoid near-ties; bench sizes do not)",
+    "int8-quantization": "torch.quantize_per_channel rounds w/scale differently from the reference: "
+                         "1 code of 1,048,576 is off by one at the 1024x1024 bench size",
+}
+PARAMS = [pytest.param(e, marks=pytest.mark.xfail(strict=True, reason=KNOWN[e.id])) if e.id in KNOWN else e
+          for e in WITH_BUILTIN]
+
+
+@pytest.mark.parametrize("exercise", PARAMS, ids=[e.id for e in WITH_BUILTIN])
+def test_the_builtin_runs_and_is_not_found_wrong(exercise, run_cli):
+    result = run_cli("bench", "--exercise", exercise.id, "--quick", "--backend", "torch", "--size", "1",
+                     "--budget", "0.01", "--json")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    rows = [r for r in document["rows"] if r["backend"] == "torch"]
+    assert rows, document
+    for row, detail in zip(document["rows"], document["details"], strict=True):
+        if row["backend"] != "torch":
+            continue
+        assert row["median_ms"] is not None and row["median_ms"] > 0, (row, detail)
+        # None: the built-in has its own weights, so only its speed is comparable.
+        assert row["correct"] in (True, None), (row, detail)
