@@ -18,14 +18,14 @@ def test_most_exercises_have_a_builtin_baseline():
     assert len(WITH_BUILTIN) >= 15
 
 
-# Known disagreements, left visible (strict: the test says so when they are fixed):
+# Known disagreements, left visible; not strict: bench inputs come from the global RNG, so a run may not hit them.
 KNOWN = {
     "kv-cache-decoding": "the no-cache baseline's float32 greedy tokens differ from the cached reference's "
                          "at the P16 +32 bench size (the grader's cases avoid near-ties; bench sizes do not)",
     "int8-quantization": "torch.quantize_per_channel rounds w/scale differently from the reference: "
                          "1 code of 1,048,576 is off by one at the 1024x1024 bench size",
 }
-PARAMS = [pytest.param(e, marks=pytest.mark.xfail(strict=True, reason=KNOWN[e.id])) if e.id in KNOWN else e
+PARAMS = [pytest.param(e, marks=pytest.mark.xfail(strict=False, reason=KNOWN[e.id])) if e.id in KNOWN else e
           for e in WITH_BUILTIN]
 
 
