@@ -54,6 +54,17 @@ def _number(value: Any) -> str:
     return str(value)
 
 
+def _distinct_numbers(expected: Any, got: Any) -> tuple[str, str]:
+    """Both numbers with enough digits to tell them apart ("-2.5267" vs "-2.5255", not "-2.53" twice)."""
+    if not (isinstance(expected, float) and isinstance(got, float)) or expected == got:
+        return _number(expected), _number(got)
+    for digits in range(3, 18):
+        a, b = f"{expected:.{digits}g}", f"{got:.{digits}g}"
+        if a != b:
+            return a, b
+    return repr(expected), repr(got)
+
+
 def _trim(text: str, lines: int = 15) -> str:
     rows = text.rstrip().splitlines()
     return "\n".join((["…"] if len(rows) > lines else []) + rows[-lines:])
@@ -105,8 +116,8 @@ def render_report(report: CheckReport, lang: str = "en") -> list[Any]:
             out.append(Text(_trim(failure.traceback, 12)))
         detail = failure.detail
         if detail and detail.get("index") is not None:
-            out.append(Text("  " + m["worst"].format(index=detail["index"], expected=_number(detail.get("expected")),
-                                                      got=_number(detail.get("got")),
+            expected, got = _distinct_numbers(detail.get("expected"), detail.get("got"))
+            out.append(Text("  " + m["worst"].format(index=detail["index"], expected=expected, got=got,
                                                       allowed=_number(detail.get("allowed")))))
     if not report.passed:
         out.append(Text(m["reproduce"].format(command=reproduce_command(report))))
