@@ -59,8 +59,9 @@ def questions(ctx: click.Context, topics, as_json) -> None:
               help="Language [default: zh when the locale is Chinese, else en].")
 @json_option
 def show(question_id: str, lang: str | None, as_json: bool) -> None:
+    from llmprep.language import default_language
     from llmprep.quiz.bank import find_question, load_bank
-    from llmprep.quiz.session import default_language, question_card
+    from llmprep.quiz.session import question_card
 
     console = get_console()
     lang = lang or default_language()

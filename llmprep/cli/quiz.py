@@ -97,15 +97,10 @@ def _list_generators(as_json: bool, lang: str) -> None:
 @json_option
 def quiz(topics, count, difficulties, types, lang, seed, generated, new, due_only, list_generators,
          as_json) -> None:
+    from llmprep.language import default_language
     from llmprep.quiz.bank import load_bank
     from llmprep.quiz.schedule import AnswerRecorder, plan_quiz
-    from llmprep.quiz.session import (
-        ConsoleView,
-        LineAnswers,
-        TerminalAnswers,
-        default_language,
-        run_session,
-    )
+    from llmprep.quiz.session import ConsoleView, LineAnswers, TerminalAnswers, run_session
     from llmprep.store import open_store
 
     console = get_console()

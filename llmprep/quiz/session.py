@@ -19,7 +19,6 @@ from datetime import datetime, timezone
 from typing import Any, Protocol
 
 from llmprep.errors import UserError
-from llmprep.language import default_language  # noqa: F401 (re-exported)
 from llmprep.quiz.answers import (
     AnswerParseError,
     Grade,

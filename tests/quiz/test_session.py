@@ -8,6 +8,7 @@ import pytest
 from quiz_sample import make_toy_question, write_bank
 
 from llmprep.errors import UserError
+from llmprep.language import default_language
 from llmprep.quiz.bank import read_bank
 from llmprep.quiz.generators import FAMILIES, Family, load_families, register
 from llmprep.quiz.session import (
@@ -15,7 +16,6 @@ from llmprep.quiz.session import (
     LineAnswers,
     choice_order_for,
     correct_answer_text,
-    default_language,
     filter_questions,
     plan_session,
     run_session,
