@@ -19,23 +19,13 @@ HERE = Path(__file__).resolve().parent
 QUESTIONS = HERE.parents[1] / "questions"
 
 
-def _numeric_questions() -> dict[str, dict]:
-    found = {}
+def _read_questions() -> list[dict]:
+    """Every question of every topic file, as yaml.safe_load reads it (the bank is parsed once)."""
+    found = []
     for path in sorted(QUESTIONS.glob("*.y*ml")):
-        if path.name == "sources.yaml":
-            continue
-        for question in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
-            if isinstance(question, dict) and question.get("type") == "numeric":
-                found[question.get("id")] = question
-    return found
-
-
-def _all_question_ids() -> set[str]:
-    ids = set()
-    for path in QUESTIONS.glob("*.y*ml"):
         if path.name != "sources.yaml":
-            ids |= {q.get("id") for q in yaml.safe_load(path.read_text(encoding="utf-8")) or [] if isinstance(q, dict)}
-    return ids
+            found += [q for q in yaml.safe_load(path.read_text(encoding="utf-8")) or [] if isinstance(q, dict)]
+    return found
 
 
 def _load_recompute() -> tuple[dict[str, tuple[str, object]], list[str]]:
@@ -56,7 +46,9 @@ def _load_recompute() -> tuple[dict[str, tuple[str, object]], list[str]]:
     return entries, clashes
 
 
-NUMERIC = _numeric_questions()
+QUESTION_LIST = _read_questions()
+NUMERIC = {q.get("id"): q for q in QUESTION_LIST if q.get("type") == "numeric"}
+ALL_IDS = {q.get("id") for q in QUESTION_LIST}
 RECOMPUTE, CLASHES = _load_recompute()
 
 
@@ -67,8 +59,7 @@ def test_every_numeric_question_has_exactly_one_recompute_entry():
 
 
 def test_no_entry_names_a_missing_or_non_numeric_question():
-    all_ids = _all_question_ids()
-    stray = [f"{qid} ({module}): " + ("not a numeric question" if qid in all_ids else "no such question")
+    stray = [f"{qid} ({module}): " + ("not a numeric question" if qid in ALL_IDS else "no such question")
              for qid, (module, _) in sorted(RECOMPUTE.items()) if qid not in NUMERIC]
     assert not stray, "\n".join(stray)
 
