@@ -27,6 +27,9 @@ def _choice_questions() -> list[tuple[str, dict]]:
     return found
 
 
+CHOICE_QUESTIONS = _choice_questions()  # parsed once, not once per parametrized test
+
+
 def _unique_extreme(lengths: list[int], index: int, pick) -> bool:
     target = pick(lengths)
     return lengths[index] == target and lengths.count(target) == 1
@@ -35,7 +38,7 @@ def _unique_extreme(lengths: list[int], index: int, pick) -> bool:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("extreme", [max, min], ids=["longest", "shortest"])
 def test_the_correct_choice_is_not_given_away_by_its_length(lang, extreme):
-    questions = _choice_questions()
+    questions = CHOICE_QUESTIONS
     assert len(questions) >= 50
     flagged = [f"{name}: {q['id']}" for name, q in questions
                if _unique_extreme([len(c[lang]) for c in q["choices"]], q["answer"], extreme)]
