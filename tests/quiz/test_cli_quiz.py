@@ -56,7 +56,9 @@ def test_the_issue_example_two_lines(run_cli, sample_bank):
     assert result.exit_code == 0
     document = json.loads(result.stdout)
     assert [q["given"] for q in document["questions"]] == ["2", "0.22"]
-    assert all(isinstance(q["correct"], bool) or q["correct"] is None for q in document["questions"])
+    # Seed 1 asks the √d_k choice (right: "d", so "2" is wrong) and the AdamW short answer (no keyword in "0.22").
+    assert [(q["id"], q["correct"]) for q in document["questions"]] == [
+        ("attention-why-sqrt-dk", False), ("training-adamw", False)]
 
 
 def test_same_seed_same_session_other_seed_other_session(run_cli, sample_bank):
