@@ -9,7 +9,6 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
 from quiz_sample import ATTENTION, make_toy_question, write_bank
 
 from llmprep.quiz.bank import load_bank
@@ -234,11 +233,10 @@ def test_ctrl_c_in_a_real_process_ends_cleanly_with_the_partial_result(tmp_path)
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("args", [["quiz", "-n", "1", "--seed", "1", "--json"]])
-def test_a_real_process_reads_answers_from_a_pipe(tmp_path, args):
+def test_a_real_process_reads_answers_from_a_pipe(tmp_path):
     bank_dir = write_bank(tmp_path / "questions")
     env = {**os.environ, "LLMPREP_HOME": str(tmp_path / "home")}
-    proc = subprocess.run([sys.executable, "-c", DRIVER, str(bank_dir), *args], input="b\n",
-                          capture_output=True, text=True, env=env, timeout=60)
+    proc = subprocess.run([sys.executable, "-c", DRIVER, str(bank_dir), "quiz", "-n", "1", "--seed", "1", "--json"],
+                          input="b\n", capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["questions"][0]["given"] == "b"
