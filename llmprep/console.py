@@ -65,11 +65,6 @@ class Console:
         """The diagnostics console (stderr)."""
         return self._rich(sys.stderr)
 
-    @property
-    def interactive(self) -> bool:
-        """True when a person is at the keyboard (stdin and stdout are terminals)."""
-        return sys.stdin.isatty() and sys.stdout.isatty() and not self.json_mode
-
     def print(self, *objects: Any, **kwargs: Any) -> None:
         """Print a result for people."""
         self.out.print(*objects, **kwargs)

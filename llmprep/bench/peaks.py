@@ -62,11 +62,6 @@ def gpu_peak(device_name: str) -> DevicePeak | None:
     return None
 
 
-def peak_flops_for(peak: DevicePeak, dtype: str) -> float | None:
-    """The FLOP/s ceiling for a dtype. On CUDA, float32 matmuls may use TF32 when torch allows it."""
-    return peak.flops.get(dtype)
-
-
 def measure_cpu_peak(dtype: str = "float32", size: int = 1024, budget_s: float = 0.5) -> DevicePeak:
     """Calibrate the CPU: the FLOP/s of a square matmul and the bytes/s of a large copy, measured now."""
     import torch

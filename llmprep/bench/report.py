@@ -244,10 +244,3 @@ class RichProgress:
         """One step done."""
         if self._bar is not None:
             self._bar.update(self._task, advance=1, description=label)
-
-
-def row_summary(row: BenchRow) -> str:
-    """`softmax 1024x1024 reference: 1.23 ms` (for logs and tests)."""
-    return f"{row.exercise} {row.size} {row.backend}: {_number(row.median_ms, 4)} ms"
-
-

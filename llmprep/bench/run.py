@@ -23,7 +23,6 @@ from llmprep.errors import UserError
 from llmprep.exercises import Exercise, list_exercises
 
 BACKENDS = ("submission", "reference", "torch", "torch-compile", "onnxruntime")
-DTYPES = ("float32", "float64", "float16", "bfloat16")
 ROW_KEYS = ("exercise", "backend", "provider", "size", "dtype", "median_ms", "iqr_ms", "n", "gflops", "gbps",
             "pct_peak", "peak_mem_bytes", "correct")
 # Two implementations in the same dtype each carry rounding error; allow a few times the check's tolerance.
