@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmprep.errors import UserError
 from llmprep.quiz import TOPIC_IDS
-from llmprep.quiz.schedule import describe_due, iso_utc
+from llmprep.quiz.schedule import advance_card, describe_due, iso_utc
 
 if TYPE_CHECKING:
     from llmprep.quiz.bank import Bank
@@ -190,8 +190,6 @@ def export_progress(store: Store, path: Path) -> dict[str, int]:
 
 def import_progress(store: Store, path: Path) -> dict[str, int]:
     """Merge an export into the store; what was already there is not added twice. Returns what was added."""
-    from llmprep.quiz.schedule import advance_card
-
     path = Path(path)
     try:
         document = json.loads(path.read_text(encoding="utf-8"))

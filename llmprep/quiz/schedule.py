@@ -17,7 +17,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from llmprep.quiz.session import AGAIN, GOOD, AnswerResult, seeded_selection
+from llmprep.errors import UserError
+from llmprep.quiz.bank import check_topics
+from llmprep.quiz.session import (
+    AGAIN,
+    GOOD,
+    AnswerResult,
+    filter_questions,
+    new_seed,
+    plan_session,
+    seeded_selection,
+)
 
 if TYPE_CHECKING:
     from llmprep.quiz.bank import Bank, Question
@@ -136,8 +146,6 @@ def pick_due_only(bank: Bank, store: Store, *, count: int, seed: int, topics: Se
                   difficulties: Sequence[str] = (), types: Sequence[str] = (),
                   now: datetime | None = None) -> ScheduledPick:
     """Only the due cards (most overdue first), narrowed by the filters; `count` at most."""
-    from llmprep.quiz.session import filter_questions
-
     now = now or datetime.now(timezone.utc)
     cards = [card for card in store.due_cards(now) if not topics or card.topic in topics]
     questions, notes = due_questions(cards, bank, seed)
@@ -194,10 +202,6 @@ def plan_quiz(bank: Bank, store: Store, *, count: int, new: int, seed: int | Non
               topics: Sequence[str] = (), difficulties: Sequence[str] = (), types: Sequence[str] = (),
               generated: Sequence[str] = (), now: datetime | None = None) -> QuizPlan:
     """Choose a quiz session's questions: due reviews and new ones, only due ones, or a seeded drill."""
-    from llmprep.errors import UserError
-    from llmprep.quiz.bank import check_topics
-    from llmprep.quiz.session import new_seed, plan_session
-
     now = now or datetime.now(timezone.utc)
     drill = bool(topics or difficulties or types or generated or seed is not None)
     if due_only and generated:

@@ -36,9 +36,6 @@ OnAnswer = Callable[["AnswerResult"], None]
 
 # FSRS ratings (the values of fsrs.Rating), offered when a person grades their own answer.
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
-RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
-
-
 
 
 def filter_questions(
@@ -89,7 +86,6 @@ def resolve_families(names: Sequence[str], topics: Sequence[str] = ()) -> list[s
 
 def generate_questions(family_names: Sequence[str], count: int, seed: int) -> list[Question]:
     """`count` generated questions, spread round-robin over the families, reproducible from `seed`."""
-    from llmprep.quiz.bank import Question
     from llmprep.quiz.generators import FAMILIES
 
     rng = random.Random(f"{seed}:generated")
