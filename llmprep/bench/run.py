@@ -471,8 +471,7 @@ class Runner:
 
     def _size(self, exercise: Exercise, spec: Any, case: Any, sweep_n: int | None = None) -> _Size:
         typed = cast_case(case, self.options.dtype)
-        flops = int(spec.flops(typed)) if callable(getattr(spec, "flops", None)) else None
-        moved = int(spec.bytes_moved(typed)) if callable(getattr(spec, "bytes_moved", None)) else None
+        flops, moved = int(spec.flops(typed)), int(spec.bytes_moved(typed))  # bench_spec made sure both exist
         request = make_request(exercise, typed, self.options.dtype, self.options.seed)
         return _Size(exercise, spec, typed, request, flops, moved, sweep_n)
 
@@ -715,6 +714,7 @@ class Runner:
         # With FILE the onnxruntime row is your exported code, not the reference's.
         trusted = [b for b in self.backends if b not in ("submission", "onnxruntime")]
         in_worker = self._worker_backends()
+        sizes: list[_Size] = []
         try:
             if self.options.sweep:
                 self.progress.start(0)
@@ -731,7 +731,7 @@ class Runner:
         except KeyboardInterrupt:
             result.interrupted = True
         order = {name: i for i, name in enumerate(BACKENDS)}
-        position = {s.case.name: i for i, s in enumerate(sizes)} if "sizes" in locals() else {}
+        position = {s.case.name: i for i, s in enumerate(sizes)}
         result.rows.sort(key=lambda r: (position.get(r.size, 0), order.get(r.backend, 9)))
         return result
 
