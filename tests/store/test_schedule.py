@@ -47,10 +47,15 @@ def test_the_stored_schedule_equals_the_fsrs_packages_own(reviews, tmp_path_fact
                 {k: v for k, v in expected.to_dict().items() if k != "card_id"}
         assert [card.due for card in store.due_cards(expected.due)] == [expected.due]
         assert store.due_cards(expected.due - timedelta(seconds=1)) == []
-    # Replaying the log (what an import does) gives the same card.
+        document = store.export_document()
+    # Replaying the log gives the same card, on its own and through an import into an empty store.
     replayed, due = replay_card([(rating, START + timedelta(minutes=sum(g for _, g in reviews[:i + 1])))
                                  for i, (rating, _) in enumerate(reviews)])
     assert json.loads(replayed) == expected.to_dict() and due == expected.due
+    with open_store(path.with_name("imported.sqlite3")) as imported:
+        imported.import_document(document, advance_card)
+        stored = imported.card_state("c")
+    assert {k: v for k, v in stored.items() if k != "content_hash"} == expected.to_dict()
 
 
 def test_ratings_right_good_wrong_again_self_graded_as_chosen():
@@ -95,10 +100,8 @@ def test_due_reviews_come_first_most_overdue_first_then_new(tiny_bank):
 
 
 def test_a_changed_question_keeps_its_history_and_the_change_is_noted(tiny_bank, tmp_path):
-    from llmprep.quiz.bank import load_bank as load
-
-    old = load().by_id()["attention-q2"]
-    new = load(write_tiny_bank(tmp_path / "edited", {"attention-q2": "What is two?"})).by_id()["attention-q2"]
+    old = load_bank().by_id()["attention-q2"]
+    new = load_bank(write_tiny_bank(tmp_path / "edited", {"attention-q2": "What is two?"})).by_id()["attention-q2"]
     changed: list[str] = []
     with open_store() as store:
         for question in (old, old, new):
