@@ -537,15 +537,13 @@ class Store:
     def reset(self, topic: str | None = None) -> dict[str, int]:
         """Delete the quiz progress of one topic, or (no topic) everything; returns what was deleted."""
         with self._write() as db:
+            deleted = self.counts(topic)  # inside the write lock: exactly what is about to go
             if topic is not None:
-                deleted = {"reviews": self._count("reviews", topic), "cards": self._count("cards", topic)}
                 db.execute("DELETE FROM content_changes WHERE card_id IN (SELECT card_id FROM cards WHERE topic = ?)",
                            (topic,))
                 db.execute("DELETE FROM reviews WHERE topic = ?", (topic,))
                 db.execute("DELETE FROM cards WHERE topic = ?", (topic,))
                 return deleted
-            deleted = {table: self._count(table) for table in
-                       ("reviews", "cards", "check_attempts", "solution_views", "bench_runs")}
             for table in ("reviews", "cards", "content_changes", "check_attempts", "solution_views", "bench_rows",
                           "bench_runs"):
                 db.execute(f"DELETE FROM {table}")
