@@ -89,9 +89,11 @@ def test_choice_by_letter_or_number_in_the_shown_order():
     assert grade_answer(CHOICE, "b", order).correct is False
     assert grade_answer(CHOICE, "b", order).parsed == 0
     assert grade_answer(CHOICE, "2", None).correct is True  # bank order when nothing was shuffled
-    for bad in ("e", "5", "0", "a b", "", "bd"):
+    for bad in ("e", "5", "0", "a b", ""):
         with pytest.raises(AnswerParseError):
-            parse_choice(bad, 4) if bad != "bd" else grade_answer(CHOICE, bad, order)
+            parse_choice(bad, 4)
+    with pytest.raises(AnswerParseError):
+        grade_answer(CHOICE, "bd", order)
 
 
 def test_multi_takes_letters_or_numbers_in_any_order():
