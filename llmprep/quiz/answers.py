@@ -162,9 +162,7 @@ def parse_numbers(text: str, shape: tuple[int, ...]) -> list[float]:
             raise AnswerParseError(f"{bad[0]!r} is not a number; type {_shape_words(shape)}")
         parsed_rows.append(numbers)
     flat = [x for row in parsed_rows for x in row]
-    expected = 1
-    for size in shape:
-        expected *= size
+    expected = math.prod(shape)
     wrong_rows = len(shape) == 2 and len(parsed_rows) > 1 and (
         len(parsed_rows) != shape[0] or any(len(row) != shape[1] for row in parsed_rows))
     if len(flat) != expected or wrong_rows:
