@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from llmprep.exercises import Tolerance
@@ -54,7 +54,6 @@ class CaseResult:
     traceback: str | None = None
     seconds: float | None = None
     output: Any = None  # the submission's encoded output, for the diagnosis
-    notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         """The case as in `llmprep check --json`."""
