@@ -13,7 +13,7 @@ from typing import Any
 
 from llmprep.errors import UserError
 from llmprep.exercises import Exercise, Tolerance
-from llmprep.grading.cases import Case, load_mistakes, make_cases, reference_entry, spec_hook
+from llmprep.grading.cases import Case, load_mistakes, load_module, make_cases, reference_entry, spec_hook
 from llmprep.grading.compare import (
     CaseResult,
     Errors,
@@ -137,7 +137,6 @@ def build_requests(exercise: Exercise, cases: list[Case], dtype: str, seed: int)
 
 def run_trusted(exercise: Exercise, implementation: Any, request: dict) -> dict:
     """Run the reference or a mistake in this process, the way the worker runs a submission."""
-    from llmprep.grading.cases import load_module
     from llmprep.grading.worker import run_case
 
     harness = load_module(exercise, exercise.harness).run if exercise.harness else None
@@ -155,8 +154,7 @@ def run_trusted(exercise: Exercise, implementation: Any, request: dict) -> dict:
 def _parameter_names(exercise: Exercise) -> list[str]:
     entry = reference_entry(exercise)
     target = entry.forward if exercise.kind == "module" else entry
-    names = [p for p in inspect.signature(target).parameters if p != "self"]
-    return names
+    return [p for p in inspect.signature(target).parameters if p != "self"]
 
 
 def describe_inputs(case: Case, names: list[str]) -> str:
@@ -214,7 +212,7 @@ def judge_case(exercise: Exercise, case: Case, names: list[str], sub_request: di
         verdict.detail = mismatch.detail
     problems += _mutations(sub_request, result.get("inputs_after"), names)
     if not mismatch:
-        problems += _gradient_problems(exercise, reference.get("grads"), result.get("grads"), dtype, device, names,
+        problems += _gradient_problems(exercise, reference.get("grads"), result.get("grads"), dtype, names,
                                        case.tolerance_scale)
         properties = spec_hook(exercise, "properties")
         if properties is not None:
@@ -242,7 +240,7 @@ def _mutations(request: dict, after: Any, names: list[str]) -> list[str]:
     return [f"modified its input `{_slot_name(s, names)}` in place" for s in changed]
 
 
-def _gradient_problems(exercise: Exercise, reference: Any, got: Any, dtype: str, device: str,
+def _gradient_problems(exercise: Exercise, reference: Any, got: Any, dtype: str,
                        names: list[str], tolerance_scale: float = 1.0) -> list[str]:
     if not isinstance(reference, dict) or "error" in reference:
         return []
@@ -263,8 +261,8 @@ def _gradient_problems(exercise: Exercise, reference: Any, got: Any, dtype: str,
                 problems.append(f"wrong gradient: no gradient reached {label} `{shown}`")
                 continue
             ref_encoded = {"kind": "tensor", "tensor": ref_grad}
-            sub_encoded = {"kind": "tensor", "tensor": sub_grad, "dtype": str(sub_grad.dtype).replace("torch.", ""),
-                           "device": device}
+            # Gradients come back on the CPU: only their values, shape and dtype are judged.
+            sub_encoded = {"kind": "tensor", "tensor": sub_grad, "dtype": str(sub_grad.dtype).replace("torch.", "")}
             mismatch = compare_tensors(ref_encoded, sub_encoded, tolerance, expect, Errors(),
                                        path=f"the gradient of {label} `{shown}`")
             if mismatch:
