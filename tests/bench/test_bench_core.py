@@ -32,6 +32,16 @@ def test_cpu_timer_batches_fast_calls():
     assert timing.median_ms < 0.01
 
 
+def test_a_slow_call_can_be_a_whole_row_when_the_caller_allows_it():
+    calls = []
+    timing = time_on_cpu(lambda: (calls.append(1), time.sleep(0.005)), budget_s=0.001, warmup_s=0.0,
+                         min_samples_at_deadline=1)
+    assert len(calls) == 1 and timing.n == 1 and timing.median_ms >= 5.0
+    calls.clear()
+    default = time_on_cpu(lambda: (calls.append(1), time.sleep(0.005)), budget_s=0.001, warmup_s=0.0)
+    assert default.n == 3 and len(calls) == 3  # by default three samples, however slow
+
+
 def test_cuda_timer_needs_cuda():
     if torch.cuda.is_available():
         timing = time_call(lambda: torch.ones(1024, device="cuda").sum(), "cuda", budget_s=0.2)
