@@ -12,30 +12,17 @@ from pathlib import Path
 
 import pytest
 import yaml
+from raw_bank import QUESTIONS, RAW, topic_files
 
 from llmprep.quiz import DIFFICULTIES, TOPIC_IDS
 from llmprep.quiz.bank import count_lines, read_bank
 
 ROOT = Path(__file__).resolve().parents[2]
-QUESTIONS = ROOT / "questions"
 SHARED = ROOT.parent / "shared"  # beside a checkout in CI and in the workspace
 SEEDS = SHARED / "seeds"
 LANGS = ("en", "zh")
 
 
-def _topic_files() -> list[Path]:
-    return sorted(p for p in QUESTIONS.glob("*.y*ml") if p.name != "sources.yaml")
-
-
-def _load_raw() -> dict[str, list[dict]]:
-    raw = {}
-    for path in _topic_files():
-        with path.open(encoding="utf-8") as handle:
-            raw[path.name] = yaml.safe_load(handle) or []
-    return raw
-
-
-RAW = _load_raw()
 QUESTION_LIST = [(name, q) for name, items in RAW.items() for q in items]
 SOURCES = yaml.safe_load((QUESTIONS / "sources.yaml").read_text(encoding="utf-8"))["documents"]
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"no source documents at {SEEDS}")
@@ -68,7 +55,7 @@ def test_topic_ids_match_topics_md():
 
 
 def test_every_file_is_a_topic_and_holds_a_list():
-    for path in _topic_files():
+    for path in topic_files():
         assert path.stem in TOPIC_IDS, f"{path.name} is not named after a topic id"
         assert isinstance(RAW[path.name], list), f"{path.name} must hold a list of questions"
         assert all(isinstance(q, dict) for q in RAW[path.name]), path.name

@@ -7,27 +7,14 @@ chance puts the right one as the unique longest roughly a quarter of the time; w
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
+from raw_bank import RAW
 
-QUESTIONS = Path(__file__).resolve().parents[2] / "questions"
 MAX_SHARE = 1 / 3
 
 
-def _choice_questions() -> list[tuple[str, dict]]:
-    found = []
-    for path in sorted(QUESTIONS.glob("*.y*ml")):
-        if path.name == "sources.yaml":
-            continue
-        for question in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
-            if question.get("type") == "choice":
-                found.append((path.name, question))
-    return found
-
-
-CHOICE_QUESTIONS = _choice_questions()  # parsed once, not once per parametrized test
+# (file name, question) for every choice question of the bank.
+CHOICE_QUESTIONS = [(name, q) for name, items in RAW.items() for q in items if q.get("type") == "choice"]
 
 
 def _unique_extreme(lengths: list[int], index: int, pick) -> bool:

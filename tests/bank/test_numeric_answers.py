@@ -1,7 +1,7 @@
 """Every numeric answer of the bank is recomputed from first principles.
 
 Each `tests/bank/recompute_*.py` defines `RECOMPUTE = {question_id: zero-argument function}`.
-The bank is read here with yaml.safe_load, independent of llmprep's loader, so a loader bug
+The bank is read with yaml.safe_load (raw_bank.py), independent of llmprep's loader, so a loader bug
 cannot hide a wrong answer. Tolerance as in FORMAT.md: the YAML answer must lie within `abs`
 of the recomputed value, or within `rel` times its magnitude (the looser of the two).
 """
@@ -13,19 +13,9 @@ import math
 from pathlib import Path
 
 import pytest
-import yaml
+from raw_bank import RAW
 
 HERE = Path(__file__).resolve().parent
-QUESTIONS = HERE.parents[1] / "questions"
-
-
-def _read_questions() -> list[dict]:
-    """Every question of every topic file, as yaml.safe_load reads it (the bank is parsed once)."""
-    found = []
-    for path in sorted(QUESTIONS.glob("*.y*ml")):
-        if path.name != "sources.yaml":
-            found += [q for q in yaml.safe_load(path.read_text(encoding="utf-8")) or [] if isinstance(q, dict)]
-    return found
 
 
 def _load_recompute() -> tuple[dict[str, tuple[str, object]], list[str]]:
@@ -46,7 +36,7 @@ def _load_recompute() -> tuple[dict[str, tuple[str, object]], list[str]]:
     return entries, clashes
 
 
-QUESTION_LIST = _read_questions()
+QUESTION_LIST = [q for items in RAW.values() for q in items if isinstance(q, dict)]
 NUMERIC = {q.get("id"): q for q in QUESTION_LIST if q.get("type") == "numeric"}
 ALL_IDS = {q.get("id") for q in QUESTION_LIST}
 RECOMPUTE, CLASHES = _load_recompute()
