@@ -745,8 +745,7 @@ class Runner:
             chosen.append("onnx-export")
         return chosen
 
-    def _run_in_worker(self, exercise: Exercise, sizes: list[_Size], worker_backends: list[str]) -> list[BenchRow]:
-
+    def _run_in_worker(self, exercise: Exercise, sizes: list[_Size], worker_backends: list[str]) -> None:
         from llmprep.grading.sandbox import DEFAULT_MEMORY_BYTES, WorkerProcess
 
         options = self.options
@@ -756,7 +755,6 @@ class Runner:
         deadline_s = min(options.timeout_s, len(sizes) * (per_row * len(worker_backends) + exports) + compiles + 30)
         surely_cpu = self.device == "cpu" or not os.path.exists("/dev/nvidiactl")
         worker = WorkerProcess(deadline_s + 30, memory_bytes=DEFAULT_MEMORY_BYTES if surely_cpu else None)
-        rows: list[BenchRow] = []
         try:
             if not worker.wait_ready():
                 worker.close()
@@ -786,16 +784,13 @@ class Runner:
         for index in sorted(run.cases):
             bench = run.cases[index].get("bench")
             if isinstance(bench, dict) and isinstance(bench.get("case"), int) and bench["case"] < len(sizes):
-                row = self._worker_row(sizes[bench["case"]], bench)
-                if row is not None:
-                    rows.append(row)
+                self._worker_row(sizes[bench["case"]], bench)  # appends its row to the result
         if run.ended == "timeout":
             self.result.notes.append(f"the bench worker ran out of time after {deadline_s:.0f} s; later rows are missing")
         elif run.ended not in ("done",) and not self.result.interrupted:
             last = (run.stderr.strip().splitlines() or [""])[-1][:300]
             self.result.notes.append(f"the bench worker ended early ({run.exit_status or run.ended})"
                                      + (f": {last}" if last else ""))
-        return rows
 
     def _worker_row(self, size: _Size, bench: dict) -> BenchRow | None:
         from llmprep.bench.worker_side import short_error
