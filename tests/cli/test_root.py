@@ -34,6 +34,7 @@ def test_every_registered_command_has_help(run_cli):
 def test_unknown_command_is_a_usage_error(run_cli):
     result = run_cli("no-such-command")
     assert result.exit_code == 2
+    assert "No such command 'no-such-command'" in result.stderr and result.stdout == ""
 
 
 @pytest.fixture
