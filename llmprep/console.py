@@ -43,9 +43,7 @@ class Console:
         colour = _colour_allowed(stream)
         width = None if colour else int(os.environ.get("COLUMNS", "100"))
         if min_width is not None:
-            from rich.console import Console as Probe
-
-            width = max(width or Probe(file=stream).width, min_width)
+            width = max(width or RichConsole(file=stream).width, min_width)
         return RichConsole(
             file=stream,
             no_color=not colour,
@@ -55,10 +53,13 @@ class Console:
             width=width,
         )
 
+    def _out_stream(self):
+        return sys.stderr if self.json_mode else sys.stdout
+
     @property
     def out(self) -> RichConsole:
         """The results console: stdout, or stderr while stdout is reserved for JSON."""
-        return self._rich(sys.stderr if self.json_mode else sys.stdout)
+        return self._rich(self._out_stream())
 
     @property
     def err(self) -> RichConsole:
@@ -83,7 +84,7 @@ class Console:
             return
         needed = Measurement.get(out, out.options.update_width(10_000), renderable).maximum
         if needed > out.width:
-            out = self._rich(sys.stderr if self.json_mode else sys.stdout, min_width=needed)
+            out = self._rich(self._out_stream(), min_width=needed)
         out.print(renderable)
 
     def note(self, message: str) -> None:
