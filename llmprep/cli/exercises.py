@@ -19,7 +19,7 @@ def exercises(topics, lang, as_json) -> None:
     from rich.table import Table
 
     from llmprep.exercises import default_language, list_exercises
-    from llmprep.grading.progress import exercise_statuses
+    from llmprep.store import open_store
 
     console = get_console()
     lang = lang or default_language()
@@ -30,9 +30,10 @@ def exercises(topics, lang, as_json) -> None:
         console.fail(f"no exercises on topic {', '.join(unknown)}", where="--topic",
                      fix="one of: " + ", ".join(known_topics))
     chosen = [e for e in catalog if not topics or e.topic in topics]
-    statuses = exercise_statuses([e.id for e in chosen]) or {}
+    with open_store() as store:
+        statuses = {e.id: store.exercise_status(e.id) for e in chosen}
     rows = [{"id": e.id, "title": e.title_in(lang), "topic": e.topic, "difficulty": e.difficulty,
-             "entry": e.signature, "status": statuses.get(e.id)} for e in chosen]
+             "entry": e.signature, "status": statuses[e.id]} for e in chosen]
     if as_json:
         console.emit_json(rows)
         return
@@ -44,7 +45,7 @@ def exercises(topics, lang, as_json) -> None:
                          min_width=max((len(r["id"]) for r in rows), default=2) if column == "id" else None)
     colours = {"passed": "green", "attempted": "yellow"}
     for row in rows:
-        status = row["status"] or "-"
+        status = row["status"]
         table.add_row(row["id"], row["title"], row["topic"], row["difficulty"],
                       f"[{colours[status]}]{status}[/]" if status in colours else status)
     console.print(table)

@@ -16,18 +16,16 @@ def solution(exercise_id, force, as_json) -> None:
     from rich.syntax import Syntax
 
     from llmprep.exercises import get_exercise
-    from llmprep.grading.progress import has_passed, record_solution_viewed, store_available
+    from llmprep.store import open_store
 
     console = get_console()
     exercise = get_exercise(exercise_id)
-    passed = has_passed(exercise.id)
-    if not passed and not force:
-        fix = f"pass `llmprep check` on your {exercise.id}.py first, or add --force (it is recorded)"
-        if not store_available():
-            fix = "this llmprep has no progress store, so passes are not recorded: use --force"
-        console.fail(f"no passing check of {exercise.id} is recorded yet", where=f"llmprep solution {exercise.id}",
-                     fix=fix)
-    record_solution_viewed(exercise.id, forced=not passed)
+    with open_store() as store:
+        passed = store.exercise_status(exercise.id) == "passed"
+        if not passed and not force:
+            console.fail(f"no passing check of {exercise.id} is recorded yet", where=f"llmprep solution {exercise.id}",
+                         fix=f"pass `llmprep check` on your {exercise.id}.py first, or add --force (it is recorded)")
+        store.record_solution_viewed(exercise.id, forced=not passed)
     code = exercise.path("reference.py").read_text(encoding="utf-8")
     if as_json:
         console.emit_json({"exercise": exercise.id, "forced": not passed, "reference": code})

@@ -3,6 +3,7 @@ runs the submission, comparison with the reference in the parent, and diagnosis 
 
 Modules: `cases` (Case, loading an exercise's Python files), `worker` (the child process and
 the one `run_case` used for submission, reference and mistakes alike), `sandbox` (starting and
-policing the worker), `compare` (judging raw results), `diagnosis` (naming the mistake),
-`check` (the whole run), `report` (what people read), `progress` (the progress-store seam).
+policing the worker), `compare` (judging raw results), `check` (the whole run, the verdict
+on each case and the diagnosis naming the mistake), `report` (what people read). Attempts are
+recorded in `llmprep.store`.
 """

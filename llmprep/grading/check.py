@@ -380,12 +380,13 @@ def check_submission(file: Path, exercise: Exercise, *, device: str = "auto", dt
     report.timings = {"prepare_s": prepared - started, "wait_worker_s": ready - prepared, **run.timings,
                       "total_s": report.duration_s}
     if record:
-        from llmprep.grading.progress import record_check_attempt
+        from llmprep.store import open_store
 
-        record_check_attempt(exercise.id, report.passed, seed=seed, device=resolved, dtype=dtype,
-                             duration_s=report.duration_s,
-                             details={"file": str(file), "failed": [c.name for c in report.cases if not c.passed],
-                                      "diagnosis": [d.id for d in report.diagnosis]})
+        with open_store() as store:
+            store.record_check_attempt(
+                exercise.id, report.passed, seed=seed, device=resolved, dtype=dtype, duration_s=report.duration_s,
+                details={"file": str(file), "failed": [c.name for c in report.cases if not c.passed],
+                         "diagnosis": [d.id for d in report.diagnosis]})
     return report
 
 
