@@ -37,8 +37,9 @@ whose entry FILE defines. Exit codes: 0 passed, 1 failed, 2 usage or input error
 @click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="Language of the report.")
 @json_option
 def check(file, exercise_id, device, dtype, seed, timeout_s, lang, as_json) -> None:
-    from llmprep.exercises import default_language, identify_exercise
+    from llmprep.exercises import identify_exercise
     from llmprep.grading.check import check_submission
+    from llmprep.language import default_language
 
     console = get_console()
     lang = lang or default_language()

@@ -18,7 +18,8 @@ def exercises(topics, lang, as_json) -> None:
     """
     from rich.table import Table
 
-    from llmprep.exercises import default_language, list_exercises
+    from llmprep.exercises import list_exercises
+    from llmprep.language import default_language
     from llmprep.store import open_store
 
     console = get_console()

@@ -15,7 +15,8 @@ from llmprep.console import get_console, json_option
 @json_option
 def hint(exercise_id, level, lang, as_json) -> None:
     """Show the exercise's hints up to --level (1 is a nudge, the last is nearly the answer)."""
-    from llmprep.exercises import default_language, get_exercise
+    from llmprep.exercises import get_exercise
+    from llmprep.language import default_language
 
     console = get_console()
     lang = lang or default_language()

@@ -21,7 +21,8 @@ def start(exercise_id, directory, force, lang, as_json) -> None:
     and say what to run next. Never overwrites without --force."""
     from rich.markdown import Markdown
 
-    from llmprep.exercises import default_language, get_exercise
+    from llmprep.exercises import get_exercise
+    from llmprep.language import default_language
 
     console = get_console()
     lang = lang or default_language()
