@@ -234,8 +234,9 @@ def _mutations(request: dict, after: Any, names: list[str]) -> list[str]:
         now = after.get(slot)
         if not isinstance(now, torch.Tensor) or now.shape != before.shape or now.dtype != before.dtype:
             changed.append(slot)
-        elif not torch.equal(now, before) and not (before.is_floating_point() and torch.equal(
-                torch.nan_to_num(now, nan=1.5), torch.nan_to_num(before, nan=1.5))):
+        elif not torch.equal(now, before) and not (before.is_floating_point() and bool(
+                ((now == before) | (now.isnan() & before.isnan())).all())):
+            # NaN stays NaN is unchanged; any other edit (1.5 -> NaN, inf -> a finite value) is not.
             changed.append(slot)
     return [f"modified its input `{_slot_name(s, names)}` in place" for s in changed]
 
