@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from llmprep.errors import UserError
-from llmprep.language import default_language  # noqa: F401 (re-exported)
 from llmprep.paths import exercises_dir
 
 if sys.version_info >= (3, 11):

@@ -110,8 +110,9 @@ def bench(file, exercise_ids, device, dtype, backends, sizes, sweep, sweep_budge
 
 def _check_first(console, file: Path, exercise_ids, device: str, dtype: str, as_json: bool):
     """Grade FILE with `llmprep check`'s engine; exit 1 (with the check's report) when it fails."""
-    from llmprep.exercises import default_language, identify_exercise
+    from llmprep.exercises import identify_exercise
     from llmprep.grading.check import check_submission
+    from llmprep.language import default_language
 
     if not file.is_file():
         console.fail(f"no such file: {file}", where=str(file), fix="check the path, or create it with `llmprep start ID`")
