@@ -17,7 +17,7 @@ def _quiz(run_cli, *args, answers=None, wrong=()):
     lines = answers if answers is not None else [("999" if q in wrong else answer_for(q)) for q in planned]
     result = run_cli("quiz", "--json", *args, input="".join(f"{line}\n" for line in lines))
     assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout), result
+    return json.loads(result.stdout)
 
 
 def _backdate(question_ids, days, rating=1):
@@ -33,7 +33,7 @@ def _backdate(question_ids, days, rating=1):
 def test_quiz_serves_due_reviews_first_then_at_most_new_new_ones(run_cli, tiny_bank):
     _backdate(["training-q2"], days=3)
     _backdate(["attention-q4"], days=1)
-    document, result = _quiz(run_cli, "--new", "2", "--seed", "5", answers=[])  # --seed: a drill, not this
+    document = _quiz(run_cli, "--new", "2", "--seed", "5", answers=[])  # --seed: a drill, not this
     assert document["schedule"] == {"mode": "drill"}
     planned = json.loads(run_cli("quiz", "--json", "--new", "2", input="").stdout)
     assert planned["unanswered"][:2] == ["training-q2", "attention-q4"] and len(planned["unanswered"]) == 4
@@ -42,7 +42,7 @@ def test_quiz_serves_due_reviews_first_then_at_most_new_new_ones(run_cli, tiny_b
 
 
 def test_answers_are_recorded_and_due_says_when_the_next_one_is(run_cli, tiny_bank):
-    first, _ = _quiz(run_cli, "--seed", "1", "-n", "3", wrong={"attention-q1", "attention-q2", "training-q1",
+    first = _quiz(run_cli, "--seed", "1", "-n", "3", wrong={"attention-q1", "attention-q2", "training-q1",
                                                                  "attention-q3", "attention-q4", "training-q2"})
     assert [q["rating"] for q in first["questions"]] == [None] * 3  # auto-graded: no self-grade
     with open_store() as store:
