@@ -19,14 +19,14 @@ def numbers_in(text: str) -> list[float]:
     return [float(match.replace(",", "")) for match in _NUMBER.findall(text)]
 
 
-def assert_shown(text: str, values, *, abs_tol: float = 6e-5, rel_tol: float = 0.0, what: str = "value") -> None:
+def assert_shown(text: str, values, *, abs_tol: float = 6e-5, rel_tol: float = 0.0) -> None:
     """Each value appears in `text`, rounded as shown (within abs_tol, or rel_tol of its size)."""
     shown = numbers_in(text)
     for value in values:
         value = float(value)
         allowed = max(abs_tol, rel_tol * abs(value))
         assert any(abs(number - value) <= allowed for number in shown), (
-            f"{what} {value!r} is not shown in the explanation:\n{text}")
+            f"value {value!r} is not shown in the explanation:\n{text}")
 
 
 def assert_explained(question, values, **tolerance) -> None:
