@@ -1,4 +1,5 @@
-"""The exercise catalog: discovers `exercises/<id>/` folders and reads their exercise.toml.
+"""The exercise catalog: discovers `exercises/<id>/` folders and reads their exercise.toml
+(parsed and checked by the model in `llmprep.exercise_toml`).
 
 Nothing here imports torch; loading an exercise's Python files (spec, reference, mistakes)
 happens in `llmprep.grading`, which needs torch anyway.
@@ -8,31 +9,18 @@ from __future__ import annotations
 
 import ast
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from llmprep.errors import UserError
 from llmprep.paths import exercises_dir
+from llmprep.tolerance import Tolerance
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
+FORMAT_VERSION = 1
 KINDS = ("function", "module")
 DTYPES = ("float32", "float64", "float16", "bfloat16")
 HEADER = re.compile(r"^#\s*llmprep:\s*([A-Za-z0-9_.-]+)\s*$")
 _README_SECTION = re.compile(r"<!--\s*lang:\s*(\w+)\s*-->")
-
-
-@dataclass(frozen=True)
-class Tolerance:
-    """An element passes when |got - expected| <= atol + rtol * |expected|."""
-
-    atol: float
-    rtol: float
-
 
 # Used when exercise.toml does not state a tolerance for a dtype.
 DEFAULT_TOLERANCES = {
@@ -92,53 +80,34 @@ def readme_sections(text: str) -> dict[str, str]:
     return {parts[i]: parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
 
 
-
-
-def _tolerances(table: dict, where: str) -> dict[str, Tolerance]:
-    result = {}
-    for dtype, values in table.items():
-        if dtype not in DTYPES or not isinstance(values, dict):
-            raise UserError(f"unknown dtype {dtype!r} in a tolerance table", where=where,
-                            fix=f"use one of {', '.join(DTYPES)}")
-        result[dtype] = Tolerance(float(values.get("atol", 0.0)), float(values.get("rtol", 0.0)))
-    return result
-
-
 def load_exercise_folder(folder: Path) -> Exercise:
-    """Read one folder's exercise.toml; raises UserError naming the file and field on a problem."""
+    """Read one folder's exercise.toml; raises UserError naming the file, line and key on a problem."""
+    from llmprep.exercise_toml import parse_exercise_toml
+
     toml_path = folder / "exercise.toml"
-    where = str(toml_path)
     try:
-        data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise UserError(f"cannot read exercise.toml: {exc}", where=where, fix="fix the file") from exc
-    for key in ("id", "title", "topic", "difficulty", "entry", "signature"):
-        if key not in data:
-            raise UserError(f"exercise.toml has no `{key}`", where=where, fix="see exercises/FORMAT.md")
-    if data["id"] != folder.name:
-        raise UserError(f"id {data['id']!r} differs from the folder name {folder.name!r}", where=where,
-                        fix="make them the same")
-    kind = data.get("kind", "function")
-    if kind not in KINDS:
-        raise UserError(f"unknown kind {kind!r}", where=where, fix=f"use one of {', '.join(KINDS)}")
+        text = toml_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read exercise.toml: {exc}", where=str(toml_path), fix="fix the file") from exc
+    data = parse_exercise_toml(text, toml_path)
     return Exercise(
-        id=data["id"],
+        id=data.id,
         folder=folder,
-        title=dict(data["title"]),
-        topic=data["topic"],
-        difficulty=data["difficulty"],
-        entry=data["entry"],
-        signature=data["signature"].strip(),
-        order=int(data.get("order", 0)),
-        kind=kind,
-        differentiable=bool(data.get("differentiable", True)),
-        output_dtype=data.get("output_dtype"),
-        harness=data.get("harness"),
-        sources=tuple(data.get("sources", ())),
-        banned=tuple(data.get("banned", ())),
-        tolerances=_tolerances(data.get("tolerance", {}), where),
-        grad_tolerances=_tolerances(data.get("grad_tolerance", {}), where),
-        hints=tuple(dict(h) for h in data.get("hints", ())),
+        title=data.title.model_dump(),
+        topic=data.topic,
+        difficulty=data.difficulty,
+        entry=data.entry,
+        signature=data.signature.strip(),
+        order=data.order,
+        kind=data.kind,
+        differentiable=data.differentiable,
+        output_dtype=data.output_dtype,
+        harness=data.harness,
+        sources=tuple(data.sources),
+        banned=tuple(data.banned),
+        tolerances=dict(data.tolerance),
+        grad_tolerances=dict(data.grad_tolerance),
+        hints=tuple(h.model_dump() for h in data.hints),
     )
 
 
