@@ -1,11 +1,74 @@
-"""Shared fixtures: every test gets its own LLMPREP_HOME, and CLI tests run through CliRunner."""
+"""Shared fixtures: every test gets its own LLMPREP_HOME, CLI tests run through CliRunner, and every
+randomized test runs from fixed seeds that a failure prints.
+
+Seeds: `test_seed` is the test's own seed (fixed: derived from its node id, so tests differ from each
+other but every run of one test is the same); `seed_note(...)` records seeds a test chose itself.
+`run_cli("check", ...)` without `--seed` gets `--seed <test_seed>`, so no check in the suite draws
+a secret seed. A failing test's report shows every seed it used. `LLMPREP_TEST_SEED=N` runs the
+suite with seed N everywhere (`random`: fresh seeds, still printed) to hunt for seed-dependent bugs.
+"""
 
 from __future__ import annotations
+
+import os
+import secrets
+import zlib
 
 import pytest
 from click.testing import CliRunner
 
 from llmprep.cli import cli
+
+_SEEDS = pytest.StashKey[list]()
+# The commands whose random cases `--seed` fixes.
+_SEEDED_COMMANDS = ("check",)
+
+try:  # hypothesis tests: a fixed seed per test (derandomize), the reproduction printed on failure
+    from hypothesis import settings
+
+    settings.register_profile("llmprep", derandomize=True, print_blob=True, deadline=None)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "llmprep"))
+except ImportError:  # pragma: no cover - hypothesis is a test dependency
+    pass
+
+
+def _seed_for(nodeid: str) -> int:
+    chosen = os.environ.get("LLMPREP_TEST_SEED")
+    if chosen == "random":
+        return secrets.randbelow(2**31)
+    if chosen:
+        return int(chosen)
+    return zlib.crc32(nodeid.encode()) % 100_000
+
+
+def _note(item: pytest.Item, *seeds: int) -> None:
+    noted = item.stash.setdefault(_SEEDS, [])
+    noted.extend(seed for seed in seeds if seed not in noted)
+
+
+@pytest.fixture
+def test_seed(request) -> int:
+    """This test's fixed seed (printed when the test fails)."""
+    seed = _seed_for(request.node.nodeid)
+    _note(request.node, seed)
+    return seed
+
+
+@pytest.fixture
+def seed_note(request):
+    """seed_note(seed, ...): record the seeds a test draws from, so that a failure prints them."""
+    return lambda *seeds: _note(request.node, *seeds)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    seeds = item.stash.get(_SEEDS, [])
+    if report.failed and seeds:
+        listed = ", ".join(str(s) for s in seeds)
+        report.sections.append(("seeds", f"this test drew from seed(s) {listed}; a check reproduces with "
+                                          f"--seed, the whole test with LLMPREP_TEST_SEED={seeds[0]}"))
 
 
 @pytest.fixture(autouse=True)
@@ -18,11 +81,17 @@ def llmprep_home(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def run_cli():
-    """Invoke `llmprep ARGS...` in-process; returns click's Result (stdout and stderr apart)."""
+def run_cli(request):
+    """Invoke `llmprep ARGS...` in-process; returns click's Result (stdout and stderr apart).
+    A `check` without `--seed` runs with the test's fixed seed; every seed used is noted."""
 
     def invoke(*args: str, input: str | None = None):
-        return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+        args = list(args)
+        if args and args[0] in _SEEDED_COMMANDS and "--help" not in args:
+            if "--seed" not in args:
+                args += ["--seed", str(_seed_for(request.node.nodeid))]
+            _note(request.node, int(args[args.index("--seed") + 1]))
+        return CliRunner().invoke(cli, args, input=input, catch_exceptions=False)
 
     return invoke
 
@@ -30,8 +99,6 @@ def run_cli():
 def pytest_configure(config):
     """Under pytest-xdist every core already runs a test process: one torch thread each avoids
     oversubscribing the machine (small ops on a contended thread pool run many times slower)."""
-    import os
-
     if os.environ.get("PYTEST_XDIST_WORKER"):
         import torch
 

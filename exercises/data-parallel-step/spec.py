@@ -8,7 +8,7 @@ single-process step on the full batch (properties), so the replicas stay in sync
 import torch
 import torch.nn.functional as F
 
-from llmprep.grading.cases import Case
+from llmprep.exercise_api import Case
 
 WORLD_SIZE = 2
 STEPS = 2
@@ -69,9 +69,9 @@ def properties(case, output, reference):
     problems = []
     for kind in ("sgd", "adamw"):
         expected = full_batch_step(case, kind)
-        runs = output["items"][kind]["items"]
+        runs = output[kind]
         for rank in range(WORLD_SIZE):
-            got = [item["tensor"] for item in runs[f"rank{rank}_params"]["items"]]
+            got = runs[f"rank{rank}_params"]
             tolerance = {torch.float64: 1e-9, torch.float32: 1e-4}.get(got[0].dtype, 3e-2)
             worst = max(float((g.double() - e).abs().max()) for g, e in zip(got, expected, strict=True))
             if worst > tolerance:

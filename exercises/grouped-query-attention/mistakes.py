@@ -5,6 +5,8 @@ import math
 import torch
 from torch import nn
 
+from llmprep.exercise_api import Mistake
+
 
 class _Base(nn.Module):
     def __init__(self, d_model, n_heads, n_kv_heads):
@@ -53,23 +55,23 @@ class IgnoresIsCausal(_Base):
 
 
 MISTAKES = [
-    {"id": "repeat-instead-of-repeat-interleave", "implementation": RepeatInsteadOfInterleave,
-     "en": "Looks like you tiled the KV heads with repeat ([kv0, kv1, kv0, kv1]) where repeat_interleave is "
-           "right ([kv0, kv0, kv1, kv1]): query head h belongs to group h // (n_heads / n_kv_heads), so each "
-           "KV head serves a block of consecutive query heads.",
-     "zh": "看起来你用 repeat 平铺了 KV 头（[kv0, kv1, kv0, kv1]），而正确的是 repeat_interleave（[kv0, kv0, kv1, kv1]）："
-           "查询头 h 属于第 h // (n_heads / n_kv_heads) 组，每个 KV 头服务一段连续的查询头。"},
-    {"id": "scaled-by-kv-head-count", "implementation": ScaledByKvHeadDim,
-     "en": "Looks like you scaled by √(d_model / n_kv_heads), a head size computed from the KV head count: every "
-           "head, query or key/value, has d_head = d_model / n_heads features, so scale by 1/√d_head.",
-     "zh": "看起来你除以了 √(d_model / n_kv_heads)，即用 KV 头数算出的头维度：无论查询头还是键值头，每个头都有 "
-           "d_head = d_model / n_heads 个特征，所以缩放因子是 1/√d_head。"},
-    {"id": "first-kv-head-only", "implementation": FirstKvHeadOnly,
-     "en": "Looks like every query head attends with the first K/V head, as in multi-query attention: with "
-           "n_kv_heads > 1, query head h uses KV head h // (n_heads / n_kv_heads).",
-     "zh": "看起来所有查询头都只用了第一个 K/V 头，就像多查询注意力（MQA）那样：n_kv_heads > 1 时，"
-           "查询头 h 使用第 h // (n_heads / n_kv_heads) 个 KV 头。"},
-    {"id": "ignores-is-causal", "implementation": IgnoresIsCausal,
-     "en": "Looks like you ignore is_causal: with is_causal=True position i must not attend to positions after it.",
-     "zh": "看起来你忽略了 is_causal：is_causal=True 时位置 i 不能关注它之后的位置。"},
+    Mistake(id="repeat-instead-of-repeat-interleave", implementation=RepeatInsteadOfInterleave,
+            en="Looks like you tiled the KV heads with repeat ([kv0, kv1, kv0, kv1]) where repeat_interleave is "
+                  "right ([kv0, kv0, kv1, kv1]): query head h belongs to group h // (n_heads / n_kv_heads), so each "
+                  "KV head serves a block of consecutive query heads.",
+            zh="看起来你用 repeat 平铺了 KV 头（[kv0, kv1, kv0, kv1]），而正确的是 repeat_interleave（[kv0, kv0, kv1, kv1]）："
+                  "查询头 h 属于第 h // (n_heads / n_kv_heads) 组，每个 KV 头服务一段连续的查询头。"),
+    Mistake(id="scaled-by-kv-head-count", implementation=ScaledByKvHeadDim,
+            en="Looks like you scaled by √(d_model / n_kv_heads), a head size computed from the KV head count: every "
+                  "head, query or key/value, has d_head = d_model / n_heads features, so scale by 1/√d_head.",
+            zh="看起来你除以了 √(d_model / n_kv_heads)，即用 KV 头数算出的头维度：无论查询头还是键值头，每个头都有 "
+                  "d_head = d_model / n_heads 个特征，所以缩放因子是 1/√d_head。"),
+    Mistake(id="first-kv-head-only", implementation=FirstKvHeadOnly,
+            en="Looks like every query head attends with the first K/V head, as in multi-query attention: with "
+                  "n_kv_heads > 1, query head h uses KV head h // (n_heads / n_kv_heads).",
+            zh="看起来所有查询头都只用了第一个 K/V 头，就像多查询注意力（MQA）那样：n_kv_heads > 1 时，"
+                  "查询头 h 使用第 h // (n_heads / n_kv_heads) 个 KV 头。"),
+    Mistake(id="ignores-is-causal", implementation=IgnoresIsCausal,
+            en="Looks like you ignore is_causal: with is_causal=True position i must not attend to positions after it.",
+            zh="看起来你忽略了 is_causal：is_causal=True 时位置 i 不能关注它之后的位置。"),
 ]

@@ -8,7 +8,7 @@ never flip a q, and every correct rounding (half to even, half away from zero) a
 
 import torch
 
-from llmprep.grading.cases import Case
+from llmprep.exercise_api import Case
 
 
 def _on_grid(gen, shape, dim, low_scale=1e-3, high_scale=10.0):
@@ -63,12 +63,7 @@ def random_cases(gen, count):
 
 def properties(case, output, reference):
     """q in [-127, 127], and every element within scale/2 of its dequantized value."""
-    items = output.get("items") or {}
-    q = items.get("q", {}).get("tensor")
-    dequantized = items.get("dequantized", {}).get("tensor")
-    scale = reference["items"]["scale"]["tensor"]
-    if q is None or dequantized is None:
-        return []
+    q, dequantized, scale = output["q"], output["dequantized"], reference["scale"]
     problems = []
     if int(q.min()) < -127 or int(q.max()) > 127:
         problems.append(f"q has values outside [-127, 127] (min {int(q.min())}, max {int(q.max())})")

@@ -157,17 +157,6 @@ def cached_flops_budget(config, batch, prompt_len, new_tokens):
 
 
 def run(entry, inputs):
-    """One thread, as in the grading worker: in llmprep's own process (reference, mistakes) the
-    default thread pool makes these many small ops many times slower on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        return _run(entry, inputs)
-    finally:
-        torch.set_num_threads(threads)
-
-
-def _run(entry, inputs):
     """{"tokens": (B, P + N) as float64, "recomputes_prefix": 0.0 or 1.0}."""
     _, prompt_ids, max_new_tokens = inputs["args"]  # the case's model slot is None: built here
     config = inputs["init"]

@@ -3,7 +3,7 @@ against F.layer_norm, rows where eps matters, one feature, constant rows, random
 
 import torch
 
-from llmprep.grading.cases import Case
+from llmprep.exercise_api import Case
 
 
 def _t(rows):

@@ -5,6 +5,8 @@ import math
 import torch
 from torch import nn
 
+from llmprep.exercise_api import Mistake
+
 
 class _LoRA(nn.Module):
     scaling_uses_r = True
@@ -63,19 +65,19 @@ class MergeWithoutScaling(_LoRA):
 
 
 MISTAKES = [
-    {"id": "scaled-by-alpha", "implementation": ScaledByAlpha,
-     "en": "Looks like you scale the low-rank update by alpha instead of alpha / r: the scale then grows with the rank you choose. Use self.scaling = alpha / r.",
-     "zh": "看起来你把低秩更新乘以 alpha，而不是 alpha / r：这样缩放会随所选的秩变大。应使用 self.scaling = alpha / r。"},
-    {"id": "b-random-at-init", "implementation": BRandomAtInit,
-     "en": "Looks like lora_B starts random: at initialization the layer must equal the frozen base layer exactly, so fine-tuning starts from the pretrained model. Initialize lora_B to zeros (and lora_A randomly).",
-     "zh": "看起来 lora_B 是随机初始化的：初始化时该层必须与冻结的基础层完全相同，微调才能从预训练模型出发。应把 lora_B 初始化为 0（lora_A 随机初始化）。"},
-    {"id": "both-zero-at-init", "implementation": BothZeroAtInit,
-     "en": "Looks like lora_A and lora_B both start at zero: then both gradients are zero (each is multiplied by the other) and the adapter never learns. Only lora_B starts at zero; lora_A is random.",
-     "zh": "看起来 lora_A 和 lora_B 都初始化为 0：此时两者的梯度都是 0（各自的梯度都乘以对方），适配器永远学不动。只有 lora_B 初始化为 0，lora_A 要随机初始化。"},
-    {"id": "base-not-frozen", "implementation": BaseNotFrozen,
-     "en": "Looks like the base layer is not frozen: gradients reach base.weight and base.bias. LoRA trains only lora_A and lora_B (base.requires_grad_(False)).",
-     "zh": "看起来基础层没有冻结：梯度传到了 base.weight 和 base.bias。LoRA 只训练 lora_A 和 lora_B（base.requires_grad_(False)）。"},
-    {"id": "merge-without-scaling", "implementation": MergeWithoutScaling,
-     "en": "Looks like merge() adds B·A without the alpha / r factor: the merged layer must give the same outputs as forward, so its weight is W + (alpha / r)·B·A.",
-     "zh": "看起来 merge() 加上的是 B·A，漏掉了 alpha / r：合并后的层必须与 forward 输出相同，因此权重应为 W + (alpha / r)·B·A。"},
+    Mistake(id="scaled-by-alpha", implementation=ScaledByAlpha,
+            en="Looks like you scale the low-rank update by alpha instead of alpha / r: the scale then grows with the rank you choose. Use self.scaling = alpha / r.",
+            zh="看起来你把低秩更新乘以 alpha，而不是 alpha / r：这样缩放会随所选的秩变大。应使用 self.scaling = alpha / r。"),
+    Mistake(id="b-random-at-init", implementation=BRandomAtInit,
+            en="Looks like lora_B starts random: at initialization the layer must equal the frozen base layer exactly, so fine-tuning starts from the pretrained model. Initialize lora_B to zeros (and lora_A randomly).",
+            zh="看起来 lora_B 是随机初始化的：初始化时该层必须与冻结的基础层完全相同，微调才能从预训练模型出发。应把 lora_B 初始化为 0（lora_A 随机初始化）。"),
+    Mistake(id="both-zero-at-init", implementation=BothZeroAtInit,
+            en="Looks like lora_A and lora_B both start at zero: then both gradients are zero (each is multiplied by the other) and the adapter never learns. Only lora_B starts at zero; lora_A is random.",
+            zh="看起来 lora_A 和 lora_B 都初始化为 0：此时两者的梯度都是 0（各自的梯度都乘以对方），适配器永远学不动。只有 lora_B 初始化为 0，lora_A 要随机初始化。"),
+    Mistake(id="base-not-frozen", implementation=BaseNotFrozen,
+            en="Looks like the base layer is not frozen: gradients reach base.weight and base.bias. LoRA trains only lora_A and lora_B (base.requires_grad_(False)).",
+            zh="看起来基础层没有冻结：梯度传到了 base.weight 和 base.bias。LoRA 只训练 lora_A 和 lora_B（base.requires_grad_(False)）。"),
+    Mistake(id="merge-without-scaling", implementation=MergeWithoutScaling,
+            en="Looks like merge() adds B·A without the alpha / r factor: the merged layer must give the same outputs as forward, so its weight is W + (alpha / r)·B·A.",
+            zh="看起来 merge() 加上的是 B·A，漏掉了 alpha / r：合并后的层必须与 forward 输出相同，因此权重应为 W + (alpha / r)·B·A。"),
 ]

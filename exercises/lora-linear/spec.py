@@ -7,7 +7,7 @@ output, the gradients of x, lora_A, lora_B and the base (which must get none) an
 
 import torch
 
-from llmprep.grading.cases import Case
+from llmprep.exercise_api import Case
 
 
 def _x(gen, *shape):

@@ -4,7 +4,7 @@ import math
 
 import torch
 
-from llmprep.grading.cases import Case
+from llmprep.exercise_api import Case
 
 
 def _cosine(step, peak_lr, warmup_steps, total_steps, min_lr=0.0):

@@ -38,17 +38,6 @@ def _fraction(part, whole):
 
 
 def run(entry, inputs):
-    """One thread, as in the grading worker: in llmprep's own process (reference, mistakes) the
-    default thread pool makes these many small ops many times slower on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        return _run(entry, inputs)
-    finally:
-        torch.set_num_threads(threads)
-
-
-def _run(entry, inputs):
     """A dict of float64 scalars: rates (compared within a stated bound) and exact counts."""
     input_ids, mask_id, vocab_size, special_ids = inputs["args"]
     options = dict(inputs["kwargs"])

@@ -5,6 +5,8 @@ import math
 import torch
 from torch import nn
 
+from llmprep.exercise_api import Mistake
+
 
 class _Base(nn.Module):
     def __init__(self, d_model, n_heads):
@@ -59,16 +61,16 @@ class IgnoresIsCausal(_Base):
 
 
 MISTAKES = [
-    {"id": "scaled-by-sqrt-d-model", "implementation": ScaledByDModel,
-     "en": "Looks like you scaled by √d_model instead of √d_head (d_head = d_model / n_heads).",
-     "zh": "看起来你除以了 √d_model，而不是 √d_head（d_head = d_model / n_heads）。"},
-    {"id": "heads-without-transpose", "implementation": HeadsWithoutTranspose,
-     "en": "Looks like you made the heads with a reshape straight to (B, n_heads, T, d_head): that mixes positions and features. View as (B, T, n_heads, d_head), then transpose(1, 2).",
-     "zh": "看起来你直接 reshape 成 (B, n_heads, T, d_head) 来拆分多头：这会把位置和特征混在一起。应先 view 成 (B, T, n_heads, d_head)，再 transpose(1, 2)。"},
-    {"id": "missing-out-proj", "implementation": MissingOutProj,
-     "en": "Looks like you return the concatenated heads without out_proj: the heads are mixed by one shared W_O.",
-     "zh": "看起来你返回了拼接后的各头，却没有经过 out_proj：各头要由一个共享的 W_O 混合。"},
-    {"id": "ignores-is-causal", "implementation": IgnoresIsCausal,
-     "en": "Looks like you ignore is_causal: with is_causal=True position i must not attend to positions after it.",
-     "zh": "看起来你忽略了 is_causal：is_causal=True 时位置 i 不能关注它之后的位置。"},
+    Mistake(id="scaled-by-sqrt-d-model", implementation=ScaledByDModel,
+            en="Looks like you scaled by √d_model instead of √d_head (d_head = d_model / n_heads).",
+            zh="看起来你除以了 √d_model，而不是 √d_head（d_head = d_model / n_heads）。"),
+    Mistake(id="heads-without-transpose", implementation=HeadsWithoutTranspose,
+            en="Looks like you made the heads with a reshape straight to (B, n_heads, T, d_head): that mixes positions and features. View as (B, T, n_heads, d_head), then transpose(1, 2).",
+            zh="看起来你直接 reshape 成 (B, n_heads, T, d_head) 来拆分多头：这会把位置和特征混在一起。应先 view 成 (B, T, n_heads, d_head)，再 transpose(1, 2)。"),
+    Mistake(id="missing-out-proj", implementation=MissingOutProj,
+            en="Looks like you return the concatenated heads without out_proj: the heads are mixed by one shared W_O.",
+            zh="看起来你返回了拼接后的各头，却没有经过 out_proj：各头要由一个共享的 W_O 混合。"),
+    Mistake(id="ignores-is-causal", implementation=IgnoresIsCausal,
+            en="Looks like you ignore is_causal: with is_causal=True position i must not attend to positions after it.",
+            zh="看起来你忽略了 is_causal：is_causal=True 时位置 i 不能关注它之后的位置。"),
 ]

@@ -2,7 +2,7 @@
 
 import torch
 
-from llmprep.grading.cases import Case
+from llmprep.exercise_api import Case
 
 
 def _x(gen, B, T, d_model, scale=1.0):

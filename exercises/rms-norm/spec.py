@@ -3,7 +3,7 @@ one feature, a zero row, rows with a large mean, random shapes."""
 
 import torch
 
-from llmprep.grading.cases import Case
+from llmprep.exercise_api import Case
 
 
 def _weight(gen, D):

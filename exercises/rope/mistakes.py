@@ -2,6 +2,8 @@
 
 import torch
 
+from llmprep.exercise_api import Mistake
+
 
 def _angles(x, base, exponent=lambda i, D: 2 * i / D, first_position=0):
     T, D = x.shape[-2], x.shape[-1]
@@ -41,23 +43,23 @@ def positions_from_1(x, base=10000.0):
 
 
 MISTAKES = [
-    {"id": "rotate-half", "implementation": rotate_half,
-     "en": "Looks like you rotate (x[i], x[i + D/2]), the rotate-half layout of GPT-NeoX and Hugging Face LLaMA: "
-           "this exercise pairs adjacent dimensions, (x[2i], x[2i+1]).",
-     "zh": "看起来你旋转的是 (x[i], x[i + D/2])，即 GPT-NeoX 和 Hugging Face LLaMA 的 rotate-half 排布："
-           "本题配对的是相邻的维度 (x[2i], x[2i+1])。"},
-    {"id": "wrong-direction", "implementation": wrong_direction,
-     "en": "Looks like you rotate in the wrong direction (by -tθ): out[2i] = x[2i]·cos - x[2i+1]·sin and "
-           "out[2i+1] = x[2i]·sin + x[2i+1]·cos.",
-     "zh": "看起来你的旋转方向反了（转了 -tθ）：out[2i] = x[2i]·cos - x[2i+1]·sin，"
-           "out[2i+1] = x[2i]·sin + x[2i+1]·cos。"},
-    {"id": "exponent-i", "implementation": exponent_i,
-     "en": "Looks like you used θ_i = base^(-i/D) with i the pair index: the exponent is -2i/D "
-           "(equivalently, use the even dimension index itself: torch.arange(0, D, 2) / D).",
-     "zh": "看起来你用了 θ_i = base^(-i/D)（i 为维度对下标）：指数应为 -2i/D"
-           "（也就是直接用偶数维的下标：torch.arange(0, D, 2) / D）。"},
-    {"id": "positions-from-1", "implementation": positions_from_1,
-     "en": "Looks like your positions start at 1: the first row (index 0 along dim -2) has position 0 "
-           "and is not rotated at all.",
-     "zh": "看起来你的位置从 1 开始：第一行（沿 dim -2 的下标 0）的位置是 0，完全不旋转。"},
+    Mistake(id="rotate-half", implementation=rotate_half,
+            en="Looks like you rotate (x[i], x[i + D/2]), the rotate-half layout of GPT-NeoX and Hugging Face LLaMA: "
+                  "this exercise pairs adjacent dimensions, (x[2i], x[2i+1]).",
+            zh="看起来你旋转的是 (x[i], x[i + D/2])，即 GPT-NeoX 和 Hugging Face LLaMA 的 rotate-half 排布："
+                  "本题配对的是相邻的维度 (x[2i], x[2i+1])。"),
+    Mistake(id="wrong-direction", implementation=wrong_direction,
+            en="Looks like you rotate in the wrong direction (by -tθ): out[2i] = x[2i]·cos - x[2i+1]·sin and "
+                  "out[2i+1] = x[2i]·sin + x[2i+1]·cos.",
+            zh="看起来你的旋转方向反了（转了 -tθ）：out[2i] = x[2i]·cos - x[2i+1]·sin，"
+                  "out[2i+1] = x[2i]·sin + x[2i+1]·cos。"),
+    Mistake(id="exponent-i", implementation=exponent_i,
+            en="Looks like you used θ_i = base^(-i/D) with i the pair index: the exponent is -2i/D "
+                  "(equivalently, use the even dimension index itself: torch.arange(0, D, 2) / D).",
+            zh="看起来你用了 θ_i = base^(-i/D)（i 为维度对下标）：指数应为 -2i/D"
+                  "（也就是直接用偶数维的下标：torch.arange(0, D, 2) / D）。"),
+    Mistake(id="positions-from-1", implementation=positions_from_1,
+            en="Looks like your positions start at 1: the first row (index 0 along dim -2) has position 0 "
+                  "and is not rotated at all.",
+            zh="看起来你的位置从 1 开始：第一行（沿 dim -2 的下标 0）的位置是 0，完全不旋转。"),
 ]

@@ -25,17 +25,6 @@ def _check_tokens(tokens, rows, vocab):
 
 
 def run(entry, inputs):
-    """One thread, as in the grading worker: in llmprep's own process (reference, mistakes) the
-    default thread pool makes these many small ops many times slower on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        return _run(entry, inputs)
-    finally:
-        torch.set_num_threads(threads)
-
-
-def _run(entry, inputs):
     """Frequencies (R, V), drawn-at-all indicators (R, V) and reproducibility (0 or 1), float64."""
     (logits,) = inputs["args"]
     options = dict(inputs["kwargs"])

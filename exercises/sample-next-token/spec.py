@@ -20,7 +20,7 @@ import math
 
 import torch
 
-from llmprep.grading.cases import Case
+from llmprep.exercise_api import Case
 
 SAMPLES = 4000
 MIN_PROB = 6e-3
@@ -138,10 +138,7 @@ def random_cases(gen, count):
 
 def properties(case, output, reference):
     """No draw outside the filtered support; a chi-square test per row, rejected below p = 1e-6."""
-    items = output.get("items", {})
-    frequencies = items.get("frequencies", {}).get("tensor")
-    if frequencies is None:
-        return []
+    frequencies = output["frequencies"]
     options = {k: v for k, v in case.kwargs.items() if k != "samples"}
     exact = filtered_distribution(case.args[0], **options)
     samples = case.kwargs["samples"]

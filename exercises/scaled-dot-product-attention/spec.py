@@ -3,7 +3,7 @@ option (masks, causal with L < S and L > S), odd sizes, and random ones."""
 
 import torch
 
-from llmprep.grading.cases import Case
+from llmprep.exercise_api import Case
 
 
 def _t(rows):

@@ -2,7 +2,7 @@
 
 import torch
 
-from llmprep.grading.cases import Case
+from llmprep.exercise_api import Case
 
 
 def _initial_weights(gen, vocab, d_model):

@@ -4,6 +4,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from llmprep.exercise_api import Mistake
+
 
 class _Base(nn.Module):
     def __init__(self, d_model, n_heads, d_ff, norm_first=False):
@@ -69,25 +71,25 @@ class CausalCrossAttention(_Base):
 
 
 MISTAKES = [
-    {"id": "query-from-memory", "implementation": QueryFromMemory,
-     "en": "Looks like your cross-attention takes its queries from memory and its keys and values from the "
-           "decoder: it is the other way round. Queries come from the decoder (one output per target position), "
-           "keys and values from the encoder's output: multihead_attn(x, memory, memory).",
-     "zh": "看起来你的交叉注意力从 memory 取查询、从解码器取键和值：正好反了。查询来自解码器（每个目标位置一个输出），"
-           "键和值来自编码器的输出：multihead_attn(x, memory, memory)。"},
-    {"id": "no-causal-mask", "implementation": NoCausalMask,
-     "en": "Looks like your self-attention has no causal mask: target position i must not attend positions "
-           "after it (attn_mask True strictly above the diagonal), or it sees the tokens it must predict.",
-     "zh": "看起来你的自注意力没有因果掩码：目标位置 i 不能关注它之后的位置（attn_mask 在对角线严格上方为 True），"
-           "否则它能看到自己要预测的词。"},
-    {"id": "two-sublayers", "implementation": TwoSublayers,
-     "en": "Looks like your block has two sub-layers (cross-attention and FFN) instead of three: a decoder layer "
-           "runs masked self-attention (norm1), then cross-attention to memory (norm2), then the FFN (norm3).",
-     "zh": "看起来你的块只有两个子层（交叉注意力和 FFN），而不是三个：解码器层依次是带掩码的自注意力（norm1）、"
-           "对 memory 的交叉注意力（norm2）、FFN（norm3）。"},
-    {"id": "causal-cross-attention", "implementation": CausalCrossAttention,
-     "en": "Looks like you also applied the causal mask to the cross-attention: the whole source sentence is "
-           "known, so every target position may attend every (non-padding) memory position.",
-     "zh": "看起来你在交叉注意力上也用了因果掩码：源句子是完整已知的，每个目标位置都可以关注 memory 的所有"
-           "（非填充）位置。"},
+    Mistake(id="query-from-memory", implementation=QueryFromMemory,
+            en="Looks like your cross-attention takes its queries from memory and its keys and values from the "
+                  "decoder: it is the other way round. Queries come from the decoder (one output per target position), "
+                  "keys and values from the encoder's output: multihead_attn(x, memory, memory).",
+            zh="看起来你的交叉注意力从 memory 取查询、从解码器取键和值：正好反了。查询来自解码器（每个目标位置一个输出），"
+                  "键和值来自编码器的输出：multihead_attn(x, memory, memory)。"),
+    Mistake(id="no-causal-mask", implementation=NoCausalMask,
+            en="Looks like your self-attention has no causal mask: target position i must not attend positions "
+                  "after it (attn_mask True strictly above the diagonal), or it sees the tokens it must predict.",
+            zh="看起来你的自注意力没有因果掩码：目标位置 i 不能关注它之后的位置（attn_mask 在对角线严格上方为 True），"
+                  "否则它能看到自己要预测的词。"),
+    Mistake(id="two-sublayers", implementation=TwoSublayers,
+            en="Looks like your block has two sub-layers (cross-attention and FFN) instead of three: a decoder layer "
+                  "runs masked self-attention (norm1), then cross-attention to memory (norm2), then the FFN (norm3).",
+            zh="看起来你的块只有两个子层（交叉注意力和 FFN），而不是三个：解码器层依次是带掩码的自注意力（norm1）、"
+                  "对 memory 的交叉注意力（norm2）、FFN（norm3）。"),
+    Mistake(id="causal-cross-attention", implementation=CausalCrossAttention,
+            en="Looks like you also applied the causal mask to the cross-attention: the whole source sentence is "
+                  "known, so every target position may attend every (non-padding) memory position.",
+            zh="看起来你在交叉注意力上也用了因果掩码：源句子是完整已知的，每个目标位置都可以关注 memory 的所有"
+                  "（非填充）位置。"),
 ]

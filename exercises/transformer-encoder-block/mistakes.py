@@ -3,6 +3,8 @@
 import torch.nn.functional as F
 from torch import nn
 
+from llmprep.exercise_api import Mistake
+
 
 class _Base(nn.Module):
     def __init__(self, d_model, n_heads, d_ff, norm_first=False):
@@ -77,30 +79,30 @@ class IgnoresNormFirst(_Base):
 
 
 MISTAKES = [
-    {"id": "sum-of-normalized-branches", "implementation": SumOfNormalizedBranches,
-     "en": "Looks like you add two normalized branches, LN(x + MHA(x)) + LN(x + FFN(x)), as 004 82 writes: the "
-           "sub-layers run in sequence. Post-LN: z = LN(x + MHA(x)), y = LN(z + FFN(z)); pre-LN: "
-           "z = x + MHA(LN(x)), y = z + FFN(LN(z)).",
-     "zh": "看起来你把两个归一化的分支相加了，LN(x + MHA(x)) + LN(x + FFN(x))，就像 004 82 写的那样：两个子层是"
-           "串联的。Post-LN：z = LN(x + MHA(x))，y = LN(z + FFN(z))；Pre-LN：z = x + MHA(LN(x))，y = z + FFN(LN(z))。"},
-    {"id": "norm-on-the-branch", "implementation": NormOnTheBranch,
-     "en": "Looks like your post-LN block normalizes the sub-layer's output, x + LN(MHA(x)): post-LN normalizes "
-           "the residual sum, LN(x + MHA(x)) (and LN(z + FFN(z))).",
-     "zh": "看起来你的 Post-LN 块归一化的是子层的输出，x + LN(MHA(x))：Post-LN 归一化的是残差之和，"
-           "LN(x + MHA(x))（以及 LN(z + FFN(z))）。"},
-    {"id": "ffn-of-block-input", "implementation": FeedForwardOfBlockInput,
-     "en": "Looks like your FFN reads the block input x instead of z, the attention sub-layer's result: "
-           "post-LN y = LN(z + FFN(z)), pre-LN y = z + FFN(LN(z)).",
-     "zh": "看起来你的 FFN 读的是整个块的输入 x，而不是注意力子层的结果 z：Post-LN 为 y = LN(z + FFN(z))，"
-           "Pre-LN 为 y = z + FFN(LN(z))。"},
-    {"id": "residual-from-normalized-input", "implementation": ResidualFromNormalizedInput,
-     "en": "Looks like your pre-LN block overwrites x with LN(x), so the residual carries the normalized input: "
-           "keep the residual stream raw, z = x + MHA(LN(x)), y = z + FFN(LN(z)).",
-     "zh": "看起来你的 Pre-LN 块用 LN(x) 覆盖了 x，于是残差传递的是归一化后的输入：残差流应保持原样，"
-           "z = x + MHA(LN(x))，y = z + FFN(LN(z))。"},
-    {"id": "ignores-norm-first", "implementation": IgnoresNormFirst,
-     "en": "Looks like you ignore norm_first: with norm_first=True the block is pre-LN, z = x + MHA(LN(x)), "
-           "y = z + FFN(LN(z)), with no LayerNorm on the output.",
-     "zh": "看起来你忽略了 norm_first：norm_first=True 时是 Pre-LN，z = x + MHA(LN(x))，y = z + FFN(LN(z))，"
-           "输出上没有 LayerNorm。"},
+    Mistake(id="sum-of-normalized-branches", implementation=SumOfNormalizedBranches,
+            en="Looks like you add two normalized branches, LN(x + MHA(x)) + LN(x + FFN(x)), as 004 82 writes: the "
+                  "sub-layers run in sequence. Post-LN: z = LN(x + MHA(x)), y = LN(z + FFN(z)); pre-LN: "
+                  "z = x + MHA(LN(x)), y = z + FFN(LN(z)).",
+            zh="看起来你把两个归一化的分支相加了，LN(x + MHA(x)) + LN(x + FFN(x))，就像 004 82 写的那样：两个子层是"
+                  "串联的。Post-LN：z = LN(x + MHA(x))，y = LN(z + FFN(z))；Pre-LN：z = x + MHA(LN(x))，y = z + FFN(LN(z))。"),
+    Mistake(id="norm-on-the-branch", implementation=NormOnTheBranch,
+            en="Looks like your post-LN block normalizes the sub-layer's output, x + LN(MHA(x)): post-LN normalizes "
+                  "the residual sum, LN(x + MHA(x)) (and LN(z + FFN(z))).",
+            zh="看起来你的 Post-LN 块归一化的是子层的输出，x + LN(MHA(x))：Post-LN 归一化的是残差之和，"
+                  "LN(x + MHA(x))（以及 LN(z + FFN(z))）。"),
+    Mistake(id="ffn-of-block-input", implementation=FeedForwardOfBlockInput,
+            en="Looks like your FFN reads the block input x instead of z, the attention sub-layer's result: "
+                  "post-LN y = LN(z + FFN(z)), pre-LN y = z + FFN(LN(z)).",
+            zh="看起来你的 FFN 读的是整个块的输入 x，而不是注意力子层的结果 z：Post-LN 为 y = LN(z + FFN(z))，"
+                  "Pre-LN 为 y = z + FFN(LN(z))。"),
+    Mistake(id="residual-from-normalized-input", implementation=ResidualFromNormalizedInput,
+            en="Looks like your pre-LN block overwrites x with LN(x), so the residual carries the normalized input: "
+                  "keep the residual stream raw, z = x + MHA(LN(x)), y = z + FFN(LN(z)).",
+            zh="看起来你的 Pre-LN 块用 LN(x) 覆盖了 x，于是残差传递的是归一化后的输入：残差流应保持原样，"
+                  "z = x + MHA(LN(x))，y = z + FFN(LN(z))。"),
+    Mistake(id="ignores-norm-first", implementation=IgnoresNormFirst,
+            en="Looks like you ignore norm_first: with norm_first=True the block is pre-LN, z = x + MHA(LN(x)), "
+                  "y = z + FFN(LN(z)), with no LayerNorm on the output.",
+            zh="看起来你忽略了 norm_first：norm_first=True 时是 Pre-LN，z = x + MHA(LN(x))，y = z + FFN(LN(z))，"
+                  "输出上没有 LayerNorm。"),
 ]

@@ -1,15 +1,10 @@
 """Cases for the encoder block: post-LN and pre-LN, with and without a key-padding mask, odd sizes.
 
-The reference is checked against nn.TransformerEncoderLayer (the same weights, dropout 0) once per
-process, before the first cases are made: see `_check_reference_against_builtin`."""
-
-import functools
-import importlib.util
-from pathlib import Path
+tests/exercises checks that the reference equals nn.TransformerEncoderLayer (the same weights, dropout 0)."""
 
 import torch
 
-from llmprep.grading.cases import Case
+from llmprep.exercise_api import Case
 
 
 def _x(gen, B, T, d_model, scale=1.0):
@@ -27,7 +22,6 @@ def _init(d_model, n_heads, d_ff, norm_first):
 
 def fixed_cases():
     """Named cases; the weights come from the reference's own initialization (seeded)."""
-    _check_reference_against_builtin()
     gen = torch.Generator().manual_seed(2017)
     return [
         Case("post-ln", (_x(gen, 2, 5, 8),), init=_init(8, 2, 32, False)),
@@ -60,27 +54,6 @@ def random_cases(gen, count):
         cases.append(Case(f"random-{i}", (_x(gen, B, T, d_model),), kwargs,
                           init=_init(d_model, n_heads, d_ff, norm_first=bool(i % 2))))
     return cases
-
-
-@functools.cache
-def _check_reference_against_builtin():
-    """The reference must equal nn.TransformerEncoderLayer with its weights (dropout 0), post- and pre-LN."""
-    path = Path(__file__).with_name("reference.py")
-    spec = importlib.util.spec_from_file_location("transformer_encoder_block_reference_check", path)
-    reference = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(reference)
-    gen = torch.Generator().manual_seed(0)
-    x = torch.randn(3, 5, 8, generator=gen, dtype=torch.float64)
-    mask = _padding([5, 2, 4], 5)
-    for norm_first in (False, True):
-        torch.manual_seed(1)
-        ours = reference.TransformerEncoderBlock(8, 2, 24, norm_first).double()
-        theirs = builtin(8, 2, 24, norm_first).double()
-        theirs.load_state_dict(ours.state_dict(), strict=True)
-        for kwargs in ({}, {"key_padding_mask": mask}):
-            if not torch.allclose(ours(x, **kwargs), theirs(x, **kwargs), atol=1e-12, rtol=0):
-                raise AssertionError(f"the reference differs from nn.TransformerEncoderLayer "
-                                     f"(norm_first={norm_first}, {sorted(kwargs)})")
 
 
 # ---- bench metadata (llmprep bench)

@@ -7,48 +7,15 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
 from llmprep.errors import UserError
+from llmprep.exercise_api import Case, Mistake
 from llmprep.exercises import Exercise
 
-
-@dataclass
-class Case:
-    """One set of inputs for the entry.
-
-    Floating tensors in `args`/`kwargs`/`state_dict` are cast to the dtype being checked; the
-    reference sees the same values in float64. `expected` is an optional literal answer (a
-    worked example from TOPICS.md) that the reference itself must reproduce. `grad` overrides
-    the exercise's `differentiable`. `init` holds constructor arguments for module exercises.
-    `tolerance_scale` multiplies atol and rtol for this case only: for inputs whose honest
-    rounding error grows with their magnitude (softmax of logits near 1e4, long positions).
-    """
-
-    name: str
-    args: tuple = ()
-    kwargs: dict = field(default_factory=dict)
-    init: dict = field(default_factory=dict)
-    expected: Any = None
-    grad: bool | None = None
-    tolerance_scale: float = 1.0
-    note: str = ""
-
-
-@dataclass
-class Mistake:
-    """A classic wrong implementation and the diagnosis it earns."""
-
-    id: str
-    implementation: Any
-    en: str
-    zh: str
-
-    def message(self, lang: str) -> str:
-        """The diagnosis in `lang`."""
-        return self.zh if lang == "zh" and self.zh else self.en
+__all__ = ["Case", "Mistake", "load_module", "reference_entry", "load_mistakes", "make_cases", "spec_hook",
+           "run_properties"]
 
 
 def load_module(exercise: Exercise, filename: str) -> ModuleType:
@@ -76,9 +43,20 @@ def reference_entry(exercise: Exercise) -> Any:
 
 
 def load_mistakes(exercise: Exercise) -> list[Mistake]:
-    """The mistakes listed in mistakes.py's MISTAKES (dicts with id, implementation, en, zh)."""
+    """The `Mistake`s listed in mistakes.py's MISTAKES; a UserError when it lists anything else."""
     module = load_module(exercise, "mistakes.py")
-    return [Mistake(m["id"], m["implementation"], m["en"], m.get("zh", "")) for m in module.MISTAKES]
+    mistakes = list(getattr(module, "MISTAKES", []))
+    for number, mistake in enumerate(mistakes):
+        if not isinstance(mistake, Mistake):
+            raise UserError(f"MISTAKES[{number}] is a {type(mistake).__name__}, not a Mistake",
+                            where=str(exercise.path("mistakes.py")),
+                            fix="write Mistake(id=..., implementation=..., en=..., zh=...) "
+                                "(from llmprep.exercise_api import Mistake)")
+    ids = [m.id for m in mistakes]
+    if len(set(ids)) != len(ids):
+        raise UserError(f"duplicate mistake ids {sorted({i for i in ids if ids.count(i) > 1})}",
+                        where=str(exercise.path("mistakes.py")), fix="give every mistake its own id")
+    return mistakes
 
 
 def make_cases(exercise: Exercise, seed: int, random_count: int = 6) -> list[Case]:
@@ -99,3 +77,30 @@ def make_cases(exercise: Exercise, seed: int, random_count: int = 6) -> list[Cas
 def spec_hook(exercise: Exercise, name: str) -> Any:
     """An optional function from spec.py (e.g. `properties`), or None."""
     return getattr(load_module(exercise, "spec.py"), name, None)
+
+
+def decoded(value: Any) -> Any:
+    """A value as the worker encodes it ({"kind": "tensor", "tensor": ...}) turned back into the
+    value itself: tensors, numbers, None, and lists, tuples and dicts of them."""
+    if not isinstance(value, dict) or "kind" not in value:
+        return value
+    kind = value["kind"]
+    if kind == "tensor":
+        return value["tensor"]
+    if kind in ("list", "tuple"):
+        items = [decoded(item) for item in value["items"]]
+        return tuple(items) if kind == "tuple" else items
+    if kind == "dict":
+        return {key: decoded(item) for key, item in value["items"].items()}
+    if kind == "none":
+        return None
+    return value.get("value", value)
+
+
+def run_properties(exercise: Exercise, case: Case, output: Any, reference: Any) -> list[str]:
+    """The messages of the spec's `properties(case, output, reference)` that failed (none when the
+    spec has no properties); `output` and `reference` are passed as values (tensors), not encoded."""
+    properties = spec_hook(exercise, "properties")
+    if properties is None:
+        return []
+    return list(properties(case, decoded(output), decoded(reference)) or [])

@@ -13,7 +13,14 @@ from typing import Any
 
 from llmprep.errors import UserError
 from llmprep.exercises import Exercise, Tolerance
-from llmprep.grading.cases import Case, load_mistakes, load_module, make_cases, reference_entry, spec_hook
+from llmprep.grading.cases import (
+    Case,
+    load_mistakes,
+    load_module,
+    make_cases,
+    reference_entry,
+    run_properties,
+)
 from llmprep.grading.compare import (
     CaseResult,
     Errors,
@@ -137,15 +144,23 @@ def build_requests(exercise: Exercise, cases: list[Case], dtype: str, seed: int)
 
 def run_trusted(exercise: Exercise, implementation: Any, request: dict) -> dict:
     """Run the reference or a mistake in this process, the way the worker runs a submission."""
+    import torch
+
     from llmprep.grading.worker import run_case
 
     harness = load_module(exercise, exercise.harness).run if exercise.harness else None
     request = {**request, "args": _clone(request["args"]), "kwargs": _clone(request["kwargs"]),
                "state_dict": _clone(request.get("state_dict"))}
+    # One thread, as in the worker: with the default pool, the many small ops of a case (a harness
+    # calls the entry several times) run many times slower on a busy machine.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
     try:
         return run_case(implementation, exercise.kind, request, "cpu", harness)
     except Exception as exc:  # a mistake may well crash on some inputs
         return {"error": {"type": type(exc).__name__, "message": str(exc), "line": None, "traceback": ""}}
+    finally:
+        torch.set_num_threads(threads)
 
 
 # ---------------------------------------------------------------- describing cases
@@ -214,9 +229,7 @@ def judge_case(exercise: Exercise, case: Case, names: list[str], sub_request: di
     if not mismatch:
         problems += _gradient_problems(exercise, reference.get("grads"), result.get("grads"), dtype, names,
                                        case.tolerance_scale)
-        properties = spec_hook(exercise, "properties")
-        if properties is not None:
-            problems += list(properties(case, verdict.output, reference["output"]) or [])
+        problems += run_properties(exercise, case, verdict.output, reference["output"])
     verdict.passed = not problems
     verdict.error = "; ".join(problems) or None
     return verdict

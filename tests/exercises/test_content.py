@@ -122,9 +122,9 @@ _WORKER_RUNS = [(e, "float32") for e in EXERCISES] + [
 
 
 @pytest.mark.parametrize(("exercise", "dtype"), _WORKER_RUNS, ids=[f"{e.id}-{d}" for e, d in _WORKER_RUNS])
-def test_reference_passes_through_the_worker(exercise, dtype, run_cli):
+def test_reference_passes_through_the_worker(exercise, dtype, run_cli, test_seed):
     result = run_cli("check", str(exercise.path("reference.py")), "--exercise", exercise.id,
-                     "--dtype", dtype, "--json")
+                     "--dtype", dtype, "--json", "--seed", str(test_seed))
     document = json.loads(result.stdout)
     assert result.exit_code == 0, [c for c in document["cases"] if not c["passed"]]
     assert document["passed"] is True and document["dtype"] == dtype

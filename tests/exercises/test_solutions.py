@@ -11,8 +11,11 @@ SOLUTIONS = sorted(Path(__file__).parent.joinpath("solutions").glob("*/*.py"))
 
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=[f"{p.parent.name}/{p.name}" for p in SOLUTIONS])
-def test_solution_in_another_style_passes(path, run_cli):
-    result = run_cli("check", str(path), "--exercise", path.parent.name, "--json")
+def test_solution_in_another_style_passes(path, run_cli, test_seed):
+    # A fixed seed per solution (printed by conftest when the test fails): a failure reproduces with
+    # `llmprep check PATH --exercise ID --seed N`.
+    result = run_cli("check", str(path), "--exercise", path.parent.name, "--json", "--seed", str(test_seed))
     document = json.loads(result.stdout)
+    assert document["seed"] == test_seed
     assert result.exit_code == 0, [c for c in document["cases"] if not c["passed"]] or document["problem"]
     assert document["passed"] is True
