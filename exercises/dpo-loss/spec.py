@@ -5,7 +5,7 @@ gradients with respect to the policy's per-token log-probabilities."""
 
 import torch
 
-from llmprep.grading.cases import Case
+from llmprep.exercise_api import Case
 
 
 def _t(rows):

@@ -5,6 +5,8 @@ import math
 
 import torch
 
+from llmprep.exercise_api import Mistake
+
 
 def _tiled(q, k, v, is_causal, block_size, *, scale=None, rescale=True, bottom_right=False, drop_partial=False):
     L, S, D = q.size(-2), k.size(-2), q.size(-1)
@@ -57,25 +59,25 @@ def drops_partial_key_block(q, k, v, is_causal=False, block_size=64):
 
 
 MISTAKES = [
-    {"id": "no-rescaling", "implementation": no_rescaling,
-     "en": "Looks like you do not rescale when the running max grows: the sum and the accumulated output were "
-           "computed with exp(s - m_old); multiply both by exp(m_old - m_new) before adding the new block.",
-     "zh": "看起来运行最大值变大时你没有重新缩放：之前的和与累积输出是用 exp(s - m_old) 算的，加入新块之前要把"
-           "两者都乘以 exp(m_old - m_new)。"},
-    {"id": "no-scaling", "implementation": no_scaling,
-     "en": "Looks like you did not scale the scores: divide q kᵀ by √D (D = q.size(-1)).",
-     "zh": "看起来你没有缩放分数：应把 q kᵀ 除以 √D（D = q.size(-1)）。"},
-    {"id": "scaled-by-d", "implementation": scaled_by_d,
-     "en": "Looks like you scaled by D instead of √D.",
-     "zh": "看起来你除以了 D，而不是 √D。"},
-    {"id": "causal-bottom-right", "implementation": causal_bottom_right,
-     "en": "Looks like your causal mask is aligned bottom-right (query i sees keys j <= i + S - L): this "
-           "exercise, like F.scaled_dot_product_attention's is_causal, aligns it top-left (j <= i).",
-     "zh": "看起来你的因果掩码是右下角对齐的（查询 i 看 j <= i + S - L 的键）：本题与 "
-           "F.scaled_dot_product_attention 的 is_causal 一样采用左上角对齐（j <= i）。"},
-    {"id": "drops-partial-key-block", "implementation": drops_partial_key_block,
-     "en": "Looks like the last key block is lost when S is not a multiple of block_size: loop "
-           "range(0, S, block_size) and slice k[..., j:j + block_size, :] (the last slice is simply shorter).",
-     "zh": "看起来当 S 不是 block_size 的整数倍时，最后一个键块被丢掉了：应循环 range(0, S, block_size)，"
-           "切片 k[..., j:j + block_size, :]（最后一片只是更短而已）。"},
+    Mistake(id="no-rescaling", implementation=no_rescaling,
+            en="Looks like you do not rescale when the running max grows: the sum and the accumulated output were "
+                  "computed with exp(s - m_old); multiply both by exp(m_old - m_new) before adding the new block.",
+            zh="看起来运行最大值变大时你没有重新缩放：之前的和与累积输出是用 exp(s - m_old) 算的，加入新块之前要把"
+                  "两者都乘以 exp(m_old - m_new)。"),
+    Mistake(id="no-scaling", implementation=no_scaling,
+            en="Looks like you did not scale the scores: divide q kᵀ by √D (D = q.size(-1)).",
+            zh="看起来你没有缩放分数：应把 q kᵀ 除以 √D（D = q.size(-1)）。"),
+    Mistake(id="scaled-by-d", implementation=scaled_by_d,
+            en="Looks like you scaled by D instead of √D.",
+            zh="看起来你除以了 D，而不是 √D。"),
+    Mistake(id="causal-bottom-right", implementation=causal_bottom_right,
+            en="Looks like your causal mask is aligned bottom-right (query i sees keys j <= i + S - L): this "
+                  "exercise, like F.scaled_dot_product_attention's is_causal, aligns it top-left (j <= i).",
+            zh="看起来你的因果掩码是右下角对齐的（查询 i 看 j <= i + S - L 的键）：本题与 "
+                  "F.scaled_dot_product_attention 的 is_causal 一样采用左上角对齐（j <= i）。"),
+    Mistake(id="drops-partial-key-block", implementation=drops_partial_key_block,
+            en="Looks like the last key block is lost when S is not a multiple of block_size: loop "
+                  "range(0, S, block_size) and slice k[..., j:j + block_size, :] (the last slice is simply shorter).",
+            zh="看起来当 S 不是 block_size 的整数倍时，最后一个键块被丢掉了：应循环 range(0, S, block_size)，"
+                  "切片 k[..., j:j + block_size, :]（最后一片只是更短而已）。"),
 ]

@@ -5,7 +5,7 @@ sequence), large scores (the running max matters), and long cases where the memo
 
 import torch
 
-from llmprep.grading.cases import Case
+from llmprep.exercise_api import Case
 
 
 def _t(rows):

@@ -4,7 +4,7 @@ are the last L positions), L = 1 (one decoding step), batch and head dims, and r
 
 import torch
 
-from llmprep.grading.cases import Case
+from llmprep.exercise_api import Case
 
 
 def _t(rows):

@@ -62,8 +62,8 @@ def test_an_exercise_without_bench_metadata_is_skipped_with_a_reason(tmp_path):
     folder = tmp_path / "no-bench"
     folder.mkdir()
     (folder / "exercise.toml").write_text(
-        'id = "no-bench"\ntopic = "attention"\ndifficulty = "easy"\nentry = "f"\nsignature = "f(x)"\n'
-        '[title]\nen = "t"\n')
+        'format_version = 1\nid = "no-bench"\ntopic = "attention"\ndifficulty = "easy"\nentry = "f"\n'
+        'signature = "f(x)"\n[title]\nen = "t"\nzh = "t"\n')
     (folder / "spec.py").write_text("def fixed_cases():\n    return []\n")
     spec, why = bench_spec(load_exercise_folder(folder))
     assert spec is None and "no-bench" in why and "bench_sizes" in why

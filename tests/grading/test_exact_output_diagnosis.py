@@ -28,6 +28,7 @@ def test_a_mistake_with_a_bool_output_is_named(tmp_path):
     folder = tmp_path / "exact-output-diagnosis-probe"
     folder.mkdir()
     _write(folder, "exercise.toml", """\
+        format_version = 1
         id = "exact-output-diagnosis-probe"
         entry = "positive"
         signature = "positive(x)"
@@ -36,21 +37,24 @@ def test_a_mistake_with_a_bool_output_is_named(tmp_path):
         differentiable = false
         [title]
         en = "probe"
+        zh = "探针"
         """)
     _write(folder, "reference.py", "def positive(x):\n    return x > 0\n")
     _write(folder, "mistakes.py", """\
+        from llmprep.exercise_api import Mistake
+
         def non_negative(x):
             return x >= 0
 
         def negative(x):
             return x < 0
 
-        MISTAKES = [{"id": "non-negative", "implementation": non_negative, "en": "you used >="},
-                    {"id": "negative", "implementation": negative, "en": "you flipped the sign"}]
+        MISTAKES = [Mistake("non-negative", non_negative, en="you used >=", zh="你用了 >="),
+                    Mistake("negative", negative, en="you flipped the sign", zh="你把符号弄反了")]
         """)
     _write(folder, "spec.py", """\
         import torch
-        from llmprep.grading.cases import Case
+        from llmprep.exercise_api import Case
 
         def fixed_cases():
             return [Case("with-zero", (torch.tensor([-1.0, 0.0, 2.0], dtype=torch.float64),))]
