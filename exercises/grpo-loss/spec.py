@@ -5,7 +5,7 @@ harness returns the loss and its gradient with respect to logps."""
 
 import torch
 
-from llmprep.grading.cases import Case
+from llmprep.exercise_api import Case
 
 
 def _t(rows):
