@@ -71,10 +71,9 @@ class Console:
         self.out.print(*objects, **kwargs)
 
     def print_unclipped(self, renderable: Any) -> None:
-        """Print a table at its natural width when the terminal is narrower.
-
-        A measured number cut to "4.7…" is worse than a line the terminal wraps.
-        """
+        """Print a table without cutting or breaking a word: on a terminal, wider than the terminal when a
+        word does not fit (a measured number cut to "4.7…" is worse than a line the terminal wraps);
+        into a pipe or a file, at its natural width, so every line is whole."""
         from rich.measure import Measurement
         from rich.table import Table
 
@@ -82,10 +81,15 @@ class Console:
         if not isinstance(renderable, Table):  # text wraps as usual
             out.print(renderable)
             return
-        needed = Measurement.get(out, out.options.update_width(10_000), renderable).maximum
+        measured = Measurement.get(out, out.options.update_width(10_000), renderable)
+        needed = measured.minimum if self._is_tty() else measured.maximum
         if needed > out.width:
             out = self._rich(self._out_stream(), min_width=needed)
         out.print(renderable)
+
+    def _is_tty(self) -> bool:
+        isatty = getattr(self._out_stream(), "isatty", None)
+        return bool(isatty and isatty())
 
     def note(self, message: str) -> None:
         """A diagnostic line on stderr."""
@@ -103,10 +107,13 @@ class Console:
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
         sys.stdout.flush()
 
-    def report_user_error(self, error: UserError) -> None:
-        """Tell the user what went wrong, where, and what to do."""
+    def report_user_error(self, error: UserError, quiet: bool = False) -> None:
+        """Tell the user what went wrong, where, and what to do (stderr; and in --json mode, the JSON
+        document, unless one was written already). `quiet`: the JSON document only."""
         if self.json_mode and not self._json_written:
             self.emit_json(error.to_dict())
+        if quiet:
+            return
         err = self.err
         # soft_wrap: paths and commands stay on one line so they can be copied from a pipe or a log.
         err.print(f"[bold red]error:[/bold red] {_escape(error.what)}", soft_wrap=True)
@@ -114,6 +121,22 @@ class Console:
             err.print(f"  [bold]where:[/bold] {_escape(error.where)}", soft_wrap=True)
         if error.fix:
             err.print(f"  [bold]fix:[/bold] {_escape(error.fix)}", soft_wrap=True)
+
+    def report_unexplained_exit(self, code: int, what: str | None = None) -> None:
+        """In --json mode, a command that failed without writing its document still leaves one."""
+        if self.json_mode and not self._json_written:
+            self.emit_json(UserError(what or f"the command failed (exit code {code})", exit_code=code).to_dict())
+
+    def write_exactly(self, text: str) -> None:
+        """Write `text` to the results stream byte for byte: no wrapping, no markup, no cropping."""
+        stream = self._out_stream()
+        stream.write(text if text.endswith("\n") or not text else text + "\n")
+        stream.flush()
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether results go to a terminal (else a pipe or a file)."""
+        return self._is_tty()
 
     def fail(self, what: str, where: str | None = None, fix: str | None = None) -> None:
         """Report a user error and exit with code 2."""

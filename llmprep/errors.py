@@ -18,4 +18,7 @@ class UserError(Exception):
         self.exit_code = exit_code
 
     def to_dict(self) -> dict:
-        return {"error": self.what, "where": self.where, "fix": self.fix}
+        """The JSON document of a failed command: an `error` object, the exit code, and (as before
+        `error` became an object) `where` and `fix` at the top level too."""
+        return {"error": {"what": self.what, "where": self.where, "fix": self.fix}, "exit_code": self.exit_code,
+                "where": self.where, "fix": self.fix}

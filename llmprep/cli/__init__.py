@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
 
 from llmprep import __version__
-from llmprep.console import get_console
+from llmprep.console import Console
 from llmprep.errors import UserError
 
 # name -> "module:function". Only commands that exist are listed here.
@@ -22,6 +23,7 @@ COMMANDS = {
     "solution": "llmprep.cli.solution:solution",
     "progress": "llmprep.cli.progress:progress",
     "bench": "llmprep.cli.bench:bench",
+    "next": "llmprep.cli.next:next_step",
 }
 
 HELP = """A coach for LLM research and engineering interviews.
@@ -49,15 +51,62 @@ class LazyGroup(click.Group):
         module_name, attr = target.split(":")
         return getattr(importlib.import_module(module_name), attr)
 
-    def invoke(self, ctx: click.Context):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Run a command; every failure becomes a message and an exit code, and with `--json` also the one
+        JSON document on stdout (usage errors and Ctrl-C included), before click could print anything."""
+        argv = list(sys.argv[1:] if args is None else args)
+        console = Console(json_mode=asks_for_json(argv))
+        extra.setdefault("obj", console)  # the console of this invocation (get_console finds it)
         try:
-            return super().invoke(ctx)
+            result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+            code = result if isinstance(result, int) and not isinstance(result, bool) else 0
         except UserError as error:
-            get_console().report_user_error(error)
-            ctx.exit(error.exit_code)
-        except KeyboardInterrupt:
-            get_console().note("interrupted")
-            ctx.exit(130)
+            console.report_user_error(error)
+            code = error.exit_code
+        except click.UsageError as error:
+            code = _report_click_error(console, error, prog_name, fix=_help_fix(error, prog_name))
+        except click.ClickException as error:
+            code = _report_click_error(console, error, prog_name, fix=None)
+        except (click.Abort, KeyboardInterrupt):
+            console.report_user_error(UserError(_interrupted(), where=None, fix=None, exit_code=130), quiet=True)
+            console.note("interrupted")
+            code = 130
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+            if code:
+                console.report_unexplained_exit(code)
+        except Exception as error:  # a bug: the JSON contract still holds, then the traceback
+            console.report_unexplained_exit(1, f"internal error ({type(error).__name__}: {error})")
+            raise
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def asks_for_json(argv: list[str]) -> bool:
+    """Whether `--json` is among the options (before a `--`)."""
+    options = argv[:argv.index("--")] if "--" in argv else argv
+    return "--json" in options
+
+
+def _interrupted() -> str:
+    return "interrupted (Ctrl-C); what was already answered or recorded is kept"
+
+
+def _help_fix(error: click.UsageError, prog_name: str | None) -> str:
+    path = error.ctx.command_path if error.ctx is not None else (prog_name or "llmprep")
+    return f"see `{path} --help`"
+
+
+def _report_click_error(console: Console, error: click.ClickException, prog_name: str | None,
+                        fix: str | None) -> int:
+    where = None
+    if isinstance(error, click.UsageError):
+        where = error.ctx.command_path if error.ctx is not None else (prog_name or "llmprep")
+    console.report_user_error(UserError(error.format_message(), where=where, fix=fix, exit_code=error.exit_code),
+                              quiet=True)
+    error.show()  # click's own usage line and message, on stderr
+    return error.exit_code
 
 
 @click.group(cls=LazyGroup, help=HELP, context_settings={"help_option_names": ["-h", "--help"]})

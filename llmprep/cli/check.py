@@ -47,6 +47,7 @@ def check(file, exercise_id, device, dtype, seed, timeout_s, lang, as_json) -> N
         console.fail(f"no such file: {file}", where=str(file), fix="check the path, or create it with `llmprep start ID`")
     exercise = identify_exercise(file, exercise_id)
     report = check_submission(file, exercise, device=device, dtype=dtype, seed=seed, timeout_s=timeout_s, lang=lang)
+    record_attempt(report)
     if as_json:
         console.emit_json(report.to_json())
     else:
@@ -55,3 +56,15 @@ def check(file, exercise_id, device, dtype, seed, timeout_s, lang, as_json) -> N
         for renderable in render_report(report, lang):
             console.print(renderable)
     raise SystemExit(0 if report.passed else 1)
+
+
+def record_attempt(report) -> None:
+    """Record the check in the progress store (the command records it, not the grader)."""
+    from llmprep.store import open_store
+
+    with open_store() as store:
+        store.checks.record_attempt(
+            report.exercise.id, report.passed, seed=report.seed, device=report.device, dtype=report.dtype,
+            duration_s=report.duration_s, details={"file": str(report.submission),
+                                                   "failed": [c.name for c in report.cases if not c.passed],
+                                                   "diagnosis": [d.id for d in report.diagnosis]})

@@ -15,22 +15,29 @@ from llmprep.console import get_console, json_option
 @json_option
 def hint(exercise_id, level, lang, as_json) -> None:
     """Show the exercise's hints up to --level (1 is a nudge, the last is nearly the answer)."""
+    from rich.markup import escape
+
     from llmprep.exercises import get_exercise
     from llmprep.language import default_language
+    from llmprep.messages import translator
 
     console = get_console()
+    explicit_lang = lang
     lang = lang or default_language()
+    _ = translator(lang)
     exercise = get_exercise(exercise_id)
     hints = exercise.hints
     if not hints:
-        console.fail(f"{exercise.id} has no hints", where=str(exercise.path("exercise.toml")),
-                     fix=f"see `llmprep solution {exercise.id}` after a passing check")
+        console.fail(_("hint.none", exercise=exercise.id), where=str(exercise.path("exercise.toml")),
+                     fix=_("hint.none_fix", command=f"`llmprep solution {exercise.id}`"))
     shown = [h.get(lang) or h.get("en", "") for h in hints[:level]]
     if as_json:
         console.emit_json({"exercise": exercise.id, "level": min(level, len(hints)), "levels": len(hints),
                            "hints": shown})
         return
     for number, text in enumerate(shown, start=1):
-        console.print(f"[bold]{number}/{len(hints)}[/bold] {text}")
+        console.print(f"[bold]{number}/{len(hints)}[/bold] {escape(text)}")
     if level < len(hints):
-        console.print(f"[dim]More: llmprep hint {exercise.id} --level {level + 1}[/dim]")
+        # The same language again: the learner chose it, the next command keeps it.
+        command = f"llmprep hint {exercise.id} --level {level + 1}" + (f" --lang {lang}" if explicit_lang else "")
+        console.print(_("hint.more", command=command), style="dim", soft_wrap=True, markup=False)

@@ -22,99 +22,128 @@ a line of daily activity.
 Progress lives in llmprep.sqlite3 under LLMPREP_HOME (default: your platform's user data dir).
 """
 
+lang_option = click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="Language of the output.")
+
+
+def _language(lang: str | None) -> str:
+    from llmprep.language import default_language
+
+    return lang or default_language()
+
 
 @click.group(help=HELP, invoke_without_command=True)
+@lang_option
 @json_option
 @click.pass_context
-def progress(ctx: click.Context, as_json: bool) -> None:
+def progress(ctx: click.Context, lang: str | None, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    from llmprep.quiz.progress import build_report, render_report
+    from llmprep.standing.render import render_standing
+    from llmprep.standing.report import build_standing
     from llmprep.store import open_store
 
     console = get_console()
-    bank = _bank_or_none(console)
-    with open_store() as store:
-        report = build_report(store, bank)
+    lang = _language(lang)
+    bank = bank_or_none(console, lang)
+    with open_store(read_only=True) as store:
+        report = build_standing(store, bank)
     if as_json:
         console.emit_json(report)
     else:
-        render_report(console, report)
+        render_standing(console, report, lang)
 
 
-def _bank_or_none(console):
+def bank_or_none(console, lang: str):
+    """The question bank, or None (with a warning) when it cannot be read: the rest is still useful."""
     from llmprep.errors import UserError
+    from llmprep.messages import message
     from llmprep.quiz.bank import load_bank
 
     try:
         return load_bank()
     except UserError as error:
-        # The report is still useful from the store alone; say why the totals are missing.
-        console.warn(f"cannot read the question bank ({error.what}); totals are left out")
+        console.warn(message("progress.no_bank", lang, reason=error.what))
         return None
 
 
 @progress.command("export", help="Write all progress to FILE as versioned JSON.")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@lang_option
 @json_option
-def export(file: Path, as_json: bool) -> None:
-    from llmprep.quiz.progress import export_progress
+def export(file: Path, lang: str | None, as_json: bool) -> None:
+    from llmprep.messages import message
+    from llmprep.standing.render import describe_counts
     from llmprep.store import open_store
+    from llmprep.store.transfer import export_progress
 
     console = get_console()
-    with open_store() as store:
+    with open_store(read_only=True) as store:
         counts = export_progress(store, file)
     if as_json:
         console.emit_json({"file": str(file), "exported": counts})
     else:
-        console.print(f"exported {_describe(counts)} to {file}")
+        lang = _language(lang)
+        console.print(message("progress.exported", lang, counts=describe_counts(counts, lang), file=file),
+                      soft_wrap=True)
 
 
-@progress.command("import", help="Merge an export into your progress; entries already present are skipped.")
+@progress.command("import", help="Merge an export into your progress; entries already present are skipped. "
+                                 "The file is checked whole first: nothing is written when any entry is wrong.")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@lang_option
 @json_option
-def import_(file: Path, as_json: bool) -> None:
-    from llmprep.quiz.progress import import_progress
+def import_(file: Path, lang: str | None, as_json: bool) -> None:
+    from llmprep.messages import message
+    from llmprep.quiz.schedule import advance_card
+    from llmprep.standing.render import describe_counts
     from llmprep.store import open_store
+    from llmprep.store.transfer import import_export, read_export
 
     console = get_console()
+    export = read_export(file)  # before the store is opened: a bad file touches nothing
     with open_store() as store:
-        added = import_progress(store, file)
+        added = import_export(store, export, advance_card)
     if as_json:
         console.emit_json({"file": str(file), "added": added})
-    else:
-        console.print(f"imported {_describe(added)} from {file}" if any(added.values())
-                      else f"nothing new in {file}: everything in it is already here")
+        return
+    lang = _language(lang)
+    console.print(message("progress.imported", lang, counts=describe_counts(added, lang), file=file)
+                  if any(added.values()) else message("progress.nothing_new", lang, file=file), soft_wrap=True)
 
 
 @progress.command("reset", help="Delete progress: one topic's quiz history (--topic), or everything. Asks first.")
 @click.option("--topic", default=None, metavar="TOPIC", help="Only this topic's quiz reviews and schedule.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@lang_option
 @json_option
-def reset(topic: str | None, yes: bool, as_json: bool) -> None:
+def reset(topic: str | None, yes: bool, lang: str | None, as_json: bool) -> None:
+    from llmprep.messages import translator
     from llmprep.quiz.bank import check_topics
+    from llmprep.standing.render import describe_counts
     from llmprep.store import open_store
 
     console = get_console()
+    lang = _language(lang)
+    _ = translator(lang)
     if topic is not None:
         (topic,) = check_topics([topic])
     with open_store() as store:
         counts = store.counts(topic)
-        scope = f"the quiz progress of {topic}" if topic else "all progress (quiz, checks, solution views, bench runs)"
+        scope = _("progress.scope_topic", topic=topic) if topic else _("progress.scope_all")
         if not any(counts.values()):
-            console.print(f"nothing to reset: {scope} is empty")
+            console.print(_("progress.nothing_to_reset", scope=scope))
             if as_json:
                 console.emit_json({"reset": False, "topic": topic, "deleted": counts})
             return
         if not yes:
-            question = (f"Delete {scope}: {_describe(counts)}? A backup first: `llmprep progress export FILE`. "
-                        "Delete")
+            question = _("progress.confirm_reset", scope=scope, counts=describe_counts(counts, lang),
+                         command="`llmprep progress export FILE`")
             try:
                 confirmed = click.confirm(question, default=False, err=True)
             except click.Abort:
                 confirmed = False
             if not confirmed:
-                console.print("nothing was deleted")
+                console.print(_("progress.nothing_deleted"))
                 if as_json:
                     console.emit_json({"reset": False, "topic": topic, "deleted": {}})
                 return
@@ -122,8 +151,4 @@ def reset(topic: str | None, yes: bool, as_json: bool) -> None:
     if as_json:
         console.emit_json({"reset": True, "topic": topic, "deleted": deleted})
     else:
-        console.print(f"deleted {scope}: {_describe(deleted)}")
-
-
-def _describe(counts: dict[str, int]) -> str:
-    return ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
+        console.print(_("progress.deleted", scope=scope, counts=describe_counts(deleted, lang)), soft_wrap=True)

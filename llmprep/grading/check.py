@@ -1,4 +1,4 @@
-"""One `llmprep check` run: cases, reference, worker, verdicts, diagnosis, record."""
+"""One `llmprep check` run: cases, reference, worker, verdicts, diagnosis."""
 
 from __future__ import annotations
 
@@ -338,9 +338,8 @@ def resolve_device(requested: str) -> str:
 
 
 def check_submission(file: Path, exercise: Exercise, *, device: str = "auto", dtype: str = "float32",
-                     seed: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S, lang: str = "en",
-                     record: bool = True) -> CheckReport:
-    """Grade `file` as a solution of `exercise`; records the attempt in the progress store."""
+                     seed: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S, lang: str = "en") -> CheckReport:
+    """Grade `file` as a solution of `exercise` (the command, not the grader, records the attempt)."""
     started = time.perf_counter()
     file = file.resolve()
     seed = secrets.randbelow(2**31) if seed is None else seed
@@ -393,14 +392,6 @@ def check_submission(file: Path, exercise: Exercise, *, device: str = "auto", dt
     report.duration_s = time.perf_counter() - started
     report.timings = {"prepare_s": prepared - started, "wait_worker_s": ready - prepared, **run.timings,
                       "total_s": report.duration_s}
-    if record:
-        from llmprep.store import open_store
-
-        with open_store() as store:
-            store.record_check_attempt(
-                exercise.id, report.passed, seed=seed, device=resolved, dtype=dtype, duration_s=report.duration_s,
-                details={"file": str(file), "failed": [c.name for c in report.cases if not c.passed],
-                         "diagnosis": [d.id for d in report.diagnosis]})
     return report
 
 

@@ -67,9 +67,10 @@ def test_user_error_in_json_mode_is_the_one_json_document(run_cli, failing_comma
     result = run_cli("boom-test", "--json")
     assert result.exit_code == 2
     document = json.loads(result.stdout)  # exactly one document: json.loads fails on two
-    assert document == {
-        "error": "the answer file is empty",
+    assert document["error"] == {
+        "what": "the answer file is empty",
         "where": "answers.txt, line 3",
         "fix": "write one answer per line",
     }
+    assert document["exit_code"] == 2
     assert "before the error" in result.stderr

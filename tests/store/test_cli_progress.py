@@ -25,7 +25,7 @@ def _backdate(question_ids, days, rating=1):
     with open_store() as store:
         for question_id in question_ids:
             topic = question_id.rsplit("-q", 1)[0]
-            store.record_review(ReviewRecord(question_id, question_id, topic,
+            store.reviews.record(ReviewRecord(question_id, question_id, topic,
                                              datetime.now(timezone.utc) - timedelta(days=days), rating, rating > 1),
                                 advance_card)
 
@@ -46,7 +46,7 @@ def test_answers_are_recorded_and_due_says_when_the_next_one_is(run_cli, tiny_ba
                                                                  "attention-q3", "attention-q4", "training-q2"})
     assert [q["rating"] for q in first["questions"]] == [None] * 3  # auto-graded: no self-grade
     with open_store() as store:
-        logged = store.reviews()
+        logged = store.reviews.log()
     assert [r["question_id"] for r in logged] == [q["id"] for q in first["questions"]]
     assert all(r["rating"] == 1 and r["correct"] == 0 for r in logged)  # wrong -> Again
     result = run_cli("quiz", "--due")
@@ -71,11 +71,11 @@ def test_progress_report_per_topic_exercises_bench_and_activity(run_cli, tiny_ba
     _backdate(["attention-q1"], days=40, rating=3)  # outside the 30-day window: not in the accuracy
     _quiz(run_cli, "--seed", "3", "-n", "6", wrong={"attention-q1"})
     with open_store() as store:
-        store.record_check_attempt("softmax", False, seed=1, device="cpu", dtype="float32", duration_s=1)
-        store.record_check_attempt("softmax", True, seed=2, device="cpu", dtype="float32", duration_s=1)
-        store.record_check_attempt("multi-head-attention", False, seed=3, device="cpu", dtype="float32",
+        store.checks.record_attempt("softmax", False, seed=1, device="cpu", dtype="float32", duration_s=1)
+        store.checks.record_attempt("softmax", True, seed=2, device="cpu", dtype="float32", duration_s=1)
+        store.checks.record_attempt("multi-head-attention", False, seed=3, device="cpu", dtype="float32",
                                    duration_s=1)
-        store.record_bench_rows({"name": "cpu"}, [{"exercise": "softmax", "backend": "torch", "size": 1024,
+        store.bench.record_run({"name": "cpu"}, [{"exercise": "softmax", "backend": "torch", "size": 1024,
                                                    "dtype": "float32", "median_ms": 0.25, "pct_peak": 12.5}])
     result = run_cli("progress", "--json")
     assert result.exit_code == 0
@@ -107,11 +107,11 @@ def test_progress_on_an_empty_store(run_cli, tiny_bank):
 def test_export_then_import_elsewhere_merges_without_duplicates(run_cli, tiny_bank, tmp_path, monkeypatch):
     _quiz(run_cli, "--seed", "1", "-n", "4", wrong={"attention-q2"})
     with open_store() as store:
-        store.record_check_attempt("softmax", True, seed=1, device="cpu", dtype="float32", duration_s=1,
+        store.checks.record_attempt("softmax", True, seed=1, device="cpu", dtype="float32", duration_s=1,
                                    details={"cases": 12})
-        store.record_bench_rows({"name": "cpu"}, [{"exercise": "softmax", "backend": "torch", "dtype": "float32",
+        store.bench.record_run({"name": "cpu"}, [{"exercise": "softmax", "backend": "torch", "dtype": "float32",
                                                    "size": 8, "median_ms": 1.0}])
-        cards = {card_id: store.card_state(card_id) for card_id in store.scheduled_card_ids()}
+        cards = {card_id: store.reviews.card_state(card_id) for card_id in store.reviews.scheduled_card_ids()}
     export = tmp_path / "progress.json"
     result = run_cli("progress", "export", str(export))
     assert result.exit_code == 0 and "exported 4 reviews" in result.stdout
@@ -122,17 +122,18 @@ def test_export_then_import_elsewhere_merges_without_duplicates(run_cli, tiny_ba
     monkeypatch.setenv("LLMPREP_HOME", str(tmp_path / "other"))
     _quiz(run_cli, "--seed", "2", "-n", "2")
     first = json.loads(run_cli("progress", "import", str(export), "--json").stdout)
-    assert first["added"] == {"reviews": 4, "check_attempts": 1, "solution_views": 0, "bench_runs": 1}
+    assert first["added"] == {"reviews": 4, "check_attempts": 1, "solution_views": 0, "bench_runs": 1,
+                              "content_changes": 0}
     again = run_cli("progress", "import", str(export))
     assert again.exit_code == 0 and "nothing new" in again.stdout
     with open_store() as store:
-        assert len(store.reviews()) == 6
-        assert store.exercise_summary()["softmax"]["passes"] == 1 and len(store.best_bench_rows()) == 1
+        assert len(store.reviews.log()) == 6
+        assert store.checks.summary()["softmax"]["passes"] == 1 and len(store.bench.best_rows()) == 1
         for card_id, state in cards.items():
-            if len(store.reviews(card_id)) == 1:  # only the imported review: the same schedule as at home
-                assert store.card_state(card_id) == state
+            if len(store.reviews.log(card_id)) == 1:  # only the imported review: the same schedule as at home
+                assert store.reviews.card_state(card_id) == state
             else:  # reviewed on both machines: both reviews count
-                assert store.card_state(card_id)["last_review"] >= state["last_review"]
+                assert store.reviews.card_state(card_id)["last_review"] >= state["last_review"]
 
 
 def test_import_refuses_what_is_not_an_export(run_cli, tmp_path):
@@ -157,14 +158,14 @@ def test_reset_asks_first_and_can_be_limited_to_a_topic(run_cli, tiny_bank):
     assert declined.exit_code == 0 and "nothing was deleted" in declined.stdout
     assert "6 reviews" in declined.stderr  # the question says what would go
     with open_store() as store:
-        assert len(store.reviews()) == 6
+        assert len(store.reviews.log()) == 6
     topic = run_cli("progress", "reset", "--topic", "training", input="y\n")
     assert topic.exit_code == 0 and "deleted the quiz progress of training: 2 reviews, 2 cards" in topic.stdout
     with open_store() as store:
-        assert {r["topic"] for r in store.reviews()} == {"attention"}
+        assert {r["topic"] for r in store.reviews.log()} == {"attention"}
     assert run_cli("progress", "reset", "--topic", "atention", "--yes").exit_code == 2
     everything = json.loads(run_cli("progress", "reset", "--yes", "--json").stdout)
     assert everything["reset"] is True and everything["deleted"]["reviews"] == 4
     with open_store() as store:
-        assert store.reviews() == [] and store.scheduled_card_ids() == set()
+        assert store.reviews.log() == [] and store.reviews.scheduled_card_ids() == set()
     assert "nothing to reset" in run_cli("progress", "reset", "--yes").stdout

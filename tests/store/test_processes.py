@@ -7,8 +7,8 @@ import signal
 
 from store_sample import answer_for, start_quiz, write_tiny_bank
 
-from llmprep.quiz.schedule import replay_card
-from llmprep.store import open_store, parse_time
+from llmprep.quiz.schedule import advance_card
+from llmprep.store import open_store, parse_time, replay
 
 
 def _wait_for(proc, text: str) -> None:
@@ -20,7 +20,7 @@ def _wait_for(proc, text: str) -> None:
 
 def _answered_ids(home):
     with open_store(home / "llmprep.sqlite3") as store:
-        return [review["question_id"] for review in store.reviews()]
+        return [review["question_id"] for review in store.reviews.log()]
 
 
 def test_a_killed_quiz_keeps_every_answer_already_given(tmp_path):
@@ -80,7 +80,7 @@ def test_two_quizzes_answering_at_the_same_time_lose_no_review(tmp_path):
             assert proc.returncode == 0, err
             assert json.loads(out)["totals"]["correct"] == 6
     with open_store(home / "llmprep.sqlite3") as store:
-        reviews = store.reviews()
+        reviews = store.reviews.log()
     assert len(reviews) == 2 * 6 * rounds and len({r["uid"] for r in reviews}) == len(reviews)
     writers = ["b" if r["given"].endswith(".0") else "a" for r in reviews]  # in time order
     assert writers.count("a") == writers.count("b") == 6 * rounds
@@ -88,7 +88,7 @@ def test_two_quizzes_answering_at_the_same_time_lose_no_review(tmp_path):
         mine = [r for r in reviews if r["card_id"] == question_id]
         assert len(mine) == 2 * rounds
         # Every review reached the card, in order: its state is what a replay of its whole log gives.
-        card_json, _due = replay_card([(r["rating"], parse_time(r["reviewed_at"])) for r in mine])
+        card_json, _due = replay([(r["rating"], parse_time(r["reviewed_at"])) for r in mine], advance_card)
         with open_store(home / "llmprep.sqlite3") as store:
-            stored = store.card_state(question_id)
+            stored = store.reviews.card_state(question_id)
         assert {k: v for k, v in stored.items() if k != "content_hash"} == json.loads(card_json)

@@ -18,12 +18,12 @@ from llmprep.quiz.schedule import (
     pick_scheduled,
     plan_quiz,
     rating_of,
-    replay_card,
 )
 from llmprep.quiz.session import AnswerResult
-from llmprep.store import ReviewRecord, open_store, parse_time
+from llmprep.store import ReviewRecord, open_store, parse_time, replay
+from llmprep.store.transfer import export_document, import_export, parse_export
 
-START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+START = datetime(2023, 1, 5, 9, 0, tzinfo=timezone.utc)  # + up to 3 years of reviews: all in the past
 
 reviews_strategy = st.lists(
     st.tuples(st.sampled_from([1, 2, 3, 4]), st.integers(min_value=0, max_value=60 * 24 * 90)),  # minutes later
@@ -41,20 +41,20 @@ def test_the_stored_schedule_equals_the_fsrs_packages_own(reviews, tmp_path_fact
         for rating, gap_minutes in reviews:
             at += timedelta(minutes=gap_minutes)
             expected, _ = scheduler.review_card(expected, Rating(rating), review_datetime=at)
-            store.record_review(ReviewRecord("c", "c", "attention", at, rating, rating > 1), advance_card)
-            stored = store.card_state("c")
+            store.reviews.record(ReviewRecord("c", "c", "attention", at, rating, rating > 1), advance_card)
+            stored = store.reviews.card_state("c")
             assert {k: stored[k] for k in ("state", "step", "stability", "difficulty", "due", "last_review")} == \
                 {k: v for k, v in expected.to_dict().items() if k != "card_id"}
-        assert [card.due for card in store.due_cards(expected.due)] == [expected.due]
-        assert store.due_cards(expected.due - timedelta(seconds=1)) == []
-        document = store.export_document()
+        assert [card.due for card in store.reviews.due_cards(expected.due)] == [expected.due]
+        assert store.reviews.due_cards(expected.due - timedelta(seconds=1)) == []
+        document = export_document(store)
     # Replaying the log gives the same card, on its own and through an import into an empty store.
-    replayed, due = replay_card([(rating, START + timedelta(minutes=sum(g for _, g in reviews[:i + 1])))
-                                 for i, (rating, _) in enumerate(reviews)])
+    replayed, due = replay([(rating, START + timedelta(minutes=sum(g for _, g in reviews[:i + 1])))
+                                 for i, (rating, _) in enumerate(reviews)], advance_card)
     assert json.loads(replayed) == expected.to_dict() and due == expected.due
     with open_store(path.with_name("imported.sqlite3")) as imported:
-        imported.import_document(document, advance_card)
-        stored = imported.card_state("c")
+        import_export(imported, parse_export(json.dumps(document), "test"), advance_card)
+        stored = imported.reviews.card_state("c")
     assert {k: v for k, v in stored.items() if k != "content_hash"} == expected.to_dict()
 
 
@@ -79,10 +79,10 @@ def test_due_reviews_come_first_most_overdue_first_then_new(tiny_bank):
     with open_store() as store:
         # attention-q3 answered wrong 2 days ago, attention-q1 wrong 1 day ago: both due (learning step 1 min).
         for question_id, days in (("attention-q1", 1), ("attention-q3", 2)):
-            store.record_review(ReviewRecord(question_id, question_id, "attention", now - timedelta(days=days), 1,
+            store.reviews.record(ReviewRecord(question_id, question_id, "attention", now - timedelta(days=days), 1,
                                              False), advance_card)
         # training-q1 answered right just now: scheduled, not due, and no longer new.
-        store.record_review(ReviewRecord("training-q1", "training-q1", "training", now, 3, True), advance_card)
+        store.reviews.record(ReviewRecord("training-q1", "training-q1", "training", now, 3, True), advance_card)
         pick = pick_scheduled(bank, store, count=10, new=2, seed=1, now=now)
         ids = [q.id for q in pick.questions]
         assert ids[:2] == ["attention-q3", "attention-q1"] and (pick.due, pick.new) == (2, 2)
@@ -109,11 +109,11 @@ def test_a_changed_question_keeps_its_history_and_the_change_is_noted(tiny_bank,
             record(AnswerResult(question.id, "attention", "numeric", "2", True, None, None,
                                 datetime.now(timezone.utc)))
         assert changed == ["attention-q2"]
-        assert len(store.reviews("attention-q2")) == 3  # the history is kept
-        (change,) = store.content_changes()
+        assert len(store.reviews.log("attention-q2")) == 3  # the history is kept
+        (change,) = store.reviews.content_changes()
         assert change["card_id"] == "attention-q2" and change["old_hash"] != change["new_hash"]
-        assert store.card_state("attention-q2")["content_hash"] == change["new_hash"]
-        assert store.card_state("attention-q2")["stability"] > 0
+        assert store.reviews.card_state("attention-q2")["content_hash"] == change["new_hash"]
+        assert store.reviews.card_state("attention-q2")["stability"] > 0
 
 
 def test_a_self_graded_answer_is_scheduled_with_the_rating_chosen(tmp_path):
@@ -143,11 +143,11 @@ def test_a_self_graded_answer_is_scheduled_with_the_rating_chosen(tmp_path):
     with open_store(tmp_path / "p.sqlite3") as store:
         result = run_session([question], seed=1, lang="en", answers=Person(), view=Quiet(),
                              on_answer=AnswerRecorder(store, [question]))
-        (review,) = store.reviews()
+        (review,) = store.reviews.log()
         assert result.results[0].rating == 2 and result.results[0].correct is True
         assert (review["rating"], review["correct"]) == (2, 1)
         hard = json.loads(advance_card(None, 2, parse_time(review["reviewed_at"]))[0])
-        assert store.card_state("training-why-warmup")["difficulty"] == hard["difficulty"]
+        assert store.reviews.card_state("training-why-warmup")["difficulty"] == hard["difficulty"]
         assert hard["difficulty"] != json.loads(advance_card(None, 3, START)[0])["difficulty"]  # good differs
 
 
@@ -165,7 +165,7 @@ def test_a_due_family_card_brings_a_fresh_question_of_that_family(tiny_bank, mon
     with open_store() as store:
         AnswerRecorder(store, [make(5)])(AnswerResult("gen:toy-store:5", "attention", "numeric", "9", False,
                                                       "toy-store", {"seed": 5}, now - timedelta(days=1)))
-        assert store.scheduled_card_ids() == {"gen:toy-store"}
+        assert store.reviews.scheduled_card_ids() == {"gen:toy-store"}
         (question,) = plan_quiz(load_bank(), store, count=5, new=0, seed=None, due_only=True, now=now).questions
         assert question.family == "toy-store" and question.id != "gen:toy-store:5"
         monkeypatch.delitem(FAMILIES, "toy-store")  # a family that is gone is skipped, with a note

@@ -10,7 +10,7 @@ import pytest
 
 from llmprep.errors import UserError
 from llmprep.quiz.schedule import advance_card
-from llmprep.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, ReviewRecord, open_store
+from llmprep.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, ReviewRecord, open_store, replay
 
 AT = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -29,7 +29,7 @@ def test_a_new_store_is_versioned_in_wal_mode_with_a_busy_timeout(tmp_path):
 
 def test_the_default_store_lives_in_the_data_dir(llmprep_home):
     with open_store() as store:
-        store.record_check_attempt("softmax", True, seed=1, device="cpu", dtype="float32", duration_s=0.1)
+        store.checks.record_attempt("softmax", True, seed=1, device="cpu", dtype="float32", duration_s=0.1)
     assert (llmprep_home / "llmprep.sqlite3").is_file()
 
 
@@ -117,37 +117,37 @@ def test_migrating_from_the_first_schema_keeps_all_data(tmp_path):
     _make_first_schema(path)
     with open_store(path) as store:
         assert store._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-        (review,) = store.reviews()
+        (review,) = store.reviews.log()
         assert (review["uid"], review["rating"], review["given"], review["seconds"]) == ("u1", 1, "7", 2.5)
-        assert [card.card_id for card in store.due_cards(AT + timedelta(days=1))] == ["attention-q1"]
-        assert store.card_state("attention-q1")["content_hash"] == "h1"
-        assert store.exercise_summary()["softmax"]["passes"] == 1 and store.exercise_status("softmax") == "passed"
-        assert [row["median_ms"] for row in store.best_bench_rows()] == [0.5]
+        assert [card.card_id for card in store.reviews.due_cards(AT + timedelta(days=1))] == ["attention-q1"]
+        assert store.reviews.card_state("attention-q1")["content_hash"] == "h1"
+        assert store.checks.summary()["softmax"]["passes"] == 1 and store.checks.status("softmax") == "passed"
+        assert [row["median_ms"] for row in store.bench.best_rows()] == [0.5]
         # The tables schema 2 added work on the migrated file.
-        store.record_solution_viewed("softmax", forced=False)
-        assert store.solution_views()[0]["exercise_id"] == "softmax"
+        store.checks.record_solution_view("softmax", forced=False)
+        assert store.checks.solution_views()[0]["exercise_id"] == "softmax"
     with open_store(path) as store:  # opening again migrates nothing twice
-        assert len(store.reviews()) == 1
+        assert len(store.reviews.log()) == 1
 
 
 def test_check_attempts_status_and_summary(tmp_path):
     with open_store(tmp_path / "p.sqlite3") as store:
-        assert store.exercise_status("softmax") == "new" and store.exercise_summary() == {}
-        store.record_check_attempt("softmax", False, seed=1, device="cpu", dtype="float32", duration_s=1.0,
+        assert store.checks.status("softmax") == "new" and store.checks.summary() == {}
+        store.checks.record_attempt("softmax", False, seed=1, device="cpu", dtype="float32", duration_s=1.0,
                                    details={"failed": ["large"]})
-        assert store.exercise_status("softmax") == "attempted"
-        store.record_check_attempt("softmax", True, seed=2, device="cpu", dtype="float32", duration_s=0.9)
-        store.record_check_attempt("softmax", False, seed=3, device="cuda", dtype="bfloat16", duration_s=0.2)
-        store.record_check_attempt("multi-head-attention", False, seed=4, device="cpu", dtype="float32",
+        assert store.checks.status("softmax") == "attempted"
+        store.checks.record_attempt("softmax", True, seed=2, device="cpu", dtype="float32", duration_s=0.9)
+        store.checks.record_attempt("softmax", False, seed=3, device="cuda", dtype="bfloat16", duration_s=0.2)
+        store.checks.record_attempt("multi-head-attention", False, seed=4, device="cpu", dtype="float32",
                                    duration_s=2.0)
-        assert store.exercise_status("softmax") == "passed"  # a later failure does not undo a pass
-        summary = store.exercise_summary()
+        assert store.checks.status("softmax") == "passed"  # a later failure does not undo a pass
+        summary = store.checks.summary()
         assert summary["softmax"] | {"last_at": None} == {"attempts": 3, "passes": 1, "last_result": "failed",
-                                                          "last_at": None}
+                                                          "last_at": None, "last_file": None}
         assert summary["multi-head-attention"]["passes"] == 0
         assert datetime.fromisoformat(summary["softmax"]["last_at"]).tzinfo is not None
-        store.record_solution_viewed("softmax", forced=True)
-        assert [v["forced"] for v in store.solution_views()] == [1]
+        store.checks.record_solution_view("softmax", forced=True)
+        assert [v["forced"] for v in store.checks.solution_views()] == [1]
 
 
 def test_bench_rows_previous_run_and_best(tmp_path):
@@ -157,28 +157,28 @@ def test_bench_rows_previous_run_and_best(tmp_path):
                 "peak_mem_bytes": None, "correct": True}
 
     with open_store(tmp_path / "p.sqlite3") as store:
-        assert store.previous_bench_rows("cpu", "float32") == [] and store.best_bench_rows() == []
-        first = store.record_bench_rows({"name": "cpu"}, [row("torch", 0.50), row("reference", 0.90)])
-        store.record_bench_rows({"name": "H100"}, [row("torch", 0.01)])
-        assert store.previous_bench_rows("cpu", "float32") == [row("torch", 0.50), row("reference", 0.90)]
-        second = store.record_bench_rows({"name": "cpu"}, [row("torch", 0.40), row("reference", 1.10),
+        assert store.bench.previous_rows("cpu", "float32") == [] and store.bench.best_rows() == []
+        first = store.bench.record_run({"name": "cpu"}, [row("torch", 0.50), row("reference", 0.90)])
+        store.bench.record_run({"name": "H100"}, [row("torch", 0.01)])
+        assert store.bench.previous_rows("cpu", "float32") == [row("torch", 0.50), row("reference", 0.90)]
+        second = store.bench.record_run({"name": "cpu"}, [row("torch", 0.40), row("reference", 1.10),
                                                            row("torch", 0.3, dtype="float64")])
         assert second > first
-        assert [r["median_ms"] for r in store.previous_bench_rows("cpu", "float32")] == [0.40, 1.10]
-        assert [r["median_ms"] for r in store.previous_bench_rows("cpu", "float32", before_run=second)] == \
+        assert [r["median_ms"] for r in store.bench.previous_rows("cpu", "float32")] == [0.40, 1.10]
+        assert [r["median_ms"] for r in store.bench.previous_rows("cpu", "float32", before_run=second)] == \
             [0.50, 0.90]
-        assert [r["median_ms"] for r in store.previous_bench_rows("cpu", "float64")] == [0.3]
-        best = {(r["device_name"], r["backend"], r["dtype"]): r["median_ms"] for r in store.best_bench_rows()}
+        assert [r["median_ms"] for r in store.bench.previous_rows("cpu", "float64")] == [0.3]
+        best = {(r["device_name"], r["backend"], r["dtype"]): r["median_ms"] for r in store.bench.best_rows()}
         assert best == {("cpu", "torch", "float32"): 0.40, ("cpu", "reference", "float32"): 0.90,
                         ("cpu", "torch", "float64"): 0.3, ("H100", "torch", "float32"): 0.01}
 
 
 def test_an_ungraded_answer_is_logged_but_schedules_nothing(tmp_path):
     with open_store(tmp_path / "p.sqlite3") as store:
-        store.record_review(ReviewRecord("training-q1", "training-q1", "training", AT, None, None, "blah"),
+        store.reviews.record(ReviewRecord("training-q1", "training-q1", "training", AT, None, None, "blah"),
                             advance_card)
-        assert len(store.reviews()) == 1 and store.card_state("training-q1") is None
-        assert store.scheduled_card_ids() == set()
+        assert len(store.reviews.log()) == 1 and store.reviews.card_state("training-q1") is None
+        assert store.reviews.scheduled_card_ids() == set()
 
 
 def test_a_failed_write_leaves_nothing_half_done(tmp_path):
@@ -187,21 +187,19 @@ def test_a_failed_write_leaves_nothing_half_done(tmp_path):
 
     with open_store(tmp_path / "p.sqlite3") as store:
         with pytest.raises(RuntimeError):
-            store.record_review(ReviewRecord("a", "a", "attention", AT, 3, True), broken_scheduler)
-        assert store.reviews() == []  # the review and the card change are one transaction
-        store.record_review(ReviewRecord("a", "a", "attention", AT, 3, True), advance_card)
-        assert len(store.reviews()) == 1
+            store.reviews.record(ReviewRecord("a", "a", "attention", AT, 3, True), broken_scheduler)
+        assert store.reviews.log() == []  # the review and the card change are one transaction
+        store.reviews.record(ReviewRecord("a", "a", "attention", AT, 3, True), advance_card)
+        assert len(store.reviews.log()) == 1
 
 
 def test_an_answer_committed_after_a_later_one_is_scheduled_in_time_order(tmp_path):
-    from llmprep.quiz.schedule import replay_card
-
     # Two processes: the later answer (Good, t+5 min) got the lock first, then the earlier (Again, t) arrives.
     later, earlier = (3, AT + timedelta(minutes=5)), (1, AT)
     with open_store(tmp_path / "p.sqlite3") as store:
         for rating, at in (later, earlier):
-            store.record_review(ReviewRecord("a", "a", "attention", at, rating, rating > 1), advance_card)
-        stored = {k: v for k, v in store.card_state("a").items() if k != "content_hash"}
-    assert stored == json.loads(replay_card([earlier, later])[0])
+            store.reviews.record(ReviewRecord("a", "a", "attention", at, rating, rating > 1), advance_card)
+        stored = {k: v for k, v in store.reviews.card_state("a").items() if k != "content_hash"}
+    assert stored == json.loads(replay([earlier, later], advance_card)[0])
     naive, _ = advance_card(advance_card(None, *later)[0], *earlier)  # applied in commit order instead
     assert stored != json.loads(naive)  # so the order matters, and this test checks something
