@@ -112,7 +112,7 @@ def test_device_cuda_without_cuda_is_exit_2(run_cli, tmp_path):
     path.write_text("# llmprep: softmax\ndef softmax(x, dim=-1):\n    return x\n")
     result = run_cli("check", str(path), "--device", "cuda", "--json")
     assert result.exit_code == 2
-    assert "CUDA" in json.loads(result.stdout)["error"]
+    assert "CUDA" in json.loads(result.stdout)["error"]["what"]
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")

@@ -115,7 +115,7 @@ def test_unknown_topic_lists_the_valid_ones(run_cli, sample_bank):
     assert "unknown topic 'atention'" in result.stderr and "did you mean 'attention'" in result.stderr
     assert "tokenization-embeddings" in result.stderr and "code-review" in result.stderr
     as_json = run_cli("quiz", "--topic", "atention", "--json")
-    assert as_json.exit_code == 2 and "unknown topic" in json.loads(as_json.stdout)["error"]
+    assert as_json.exit_code == 2 and "unknown topic" in json.loads(as_json.stdout)["error"]["what"]
 
 
 def test_n_larger_than_the_matches_uses_all_and_says_so(run_cli, sample_bank):
