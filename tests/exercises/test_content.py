@@ -83,26 +83,33 @@ def test_reference_reproduces_the_worked_examples(exercise):
         pytest.skip("TOPICS.md gives no worked example for this exercise")
 
 
+# Two seeds, so a diagnosis that holds only for one draw of the random cases is caught; the second
+# is for the full suite (the fast subset, `-m "not slow"`, runs the first).
+_SEEDS = [0, pytest.param(1, marks=pytest.mark.slow)]
+
+
+@pytest.mark.parametrize("seed", _SEEDS)
 @pytest.mark.parametrize(("exercise", "mistake_id"), MISTAKES, ids=[f"{e.id}:{m}" for e, m in MISTAKES])
-def test_every_mistake_fails_and_is_diagnosed_as_itself(exercise, mistake_id):
+def test_every_mistake_fails_and_is_diagnosed_as_itself(exercise, mistake_id, seed, seed_note):
+    seed_note(seed)
     mistake = next(m for m in load_mistakes(exercise) if m.id == mistake_id)
-    for seed in (0, 1):
-        verdicts, diagnosis = check_trusted_implementation(exercise, mistake.implementation, seed=seed,
-                                                           memo=_RUNS)
-        assert not all(v.passed for v in verdicts)
-        assert [d.id for d in diagnosis] == [mistake_id], [(v.name, v.error) for v in verdicts if not v.passed]
+    verdicts, diagnosis = check_trusted_implementation(exercise, mistake.implementation, seed=seed, memo=_RUNS)
+    assert not all(v.passed for v in verdicts)
+    assert [d.id for d in diagnosis] == [mistake_id], [(v.name, v.error) for v in verdicts if not v.passed]
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
-def test_reference_passes_in_process_in_float64(exercise):
+def test_reference_passes_in_process_in_float64(exercise, seed_note):
+    seed_note(3)
     verdicts, diagnosis = check_trusted_implementation(exercise, reference_entry(exercise), dtype="float64", seed=3)
     assert all(v.passed for v in verdicts), [(v.name, v.error) for v in verdicts if not v.passed]
     assert diagnosis == []
 
 
-# ---- through the real worker and CLI
+# ---- through the real worker and CLI: each run starts a worker process (a torch import), so slow
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
 def test_starter_fails_with_exit_1(exercise, run_cli):
     result = run_cli("check", str(exercise.path("starter.py")), "--exercise", exercise.id, "--json", "--seed", "1")
@@ -121,6 +128,7 @@ _WORKER_RUNS = [(e, "float32") for e in EXERCISES] + [
     (e, "float64") for e in EXERCISES if e.id in _FLOAT64_THROUGH_THE_WORKER]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("exercise", "dtype"), _WORKER_RUNS, ids=[f"{e.id}-{d}" for e, d in _WORKER_RUNS])
 def test_reference_passes_through_the_worker(exercise, dtype, run_cli, test_seed):
     result = run_cli("check", str(exercise.path("reference.py")), "--exercise", exercise.id,

@@ -10,6 +10,7 @@ import pytest
 SOLUTIONS = sorted(Path(__file__).parent.joinpath("solutions").glob("*/*.py"))
 
 
+@pytest.mark.slow  # each check starts a worker process (a torch import)
 @pytest.mark.parametrize("path", SOLUTIONS, ids=[f"{p.parent.name}/{p.name}" for p in SOLUTIONS])
 def test_solution_in_another_style_passes(path, run_cli, test_seed):
     # A fixed seed per solution (printed by conftest when the test fails): a failure reproduces with
