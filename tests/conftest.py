@@ -4,14 +4,18 @@ randomized test runs from fixed seeds that a failure prints.
 Seeds: `test_seed` is the test's own seed (fixed: derived from its node id, so tests differ from each
 other but every run of one test is the same); `seed_note(...)` records seeds a test chose itself.
 `run_cli("check", ...)` without `--seed` gets `--seed <test_seed>`, so no check in the suite draws
-a secret seed. A failing test's report shows every seed it used. `LLMPREP_TEST_SEED=N` runs the
+a secret seed. The global generators (random, numpy, torch, when imported) start every test from
+the test's seed, so a test that draws from them unseeded is reproducible too. A failing test's report
+shows every seed it used. `LLMPREP_TEST_SEED=N` runs the
 suite with seed N everywhere (`random`: fresh seeds, still printed) to hunt for seed-dependent bugs.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import secrets
+import sys
 import zlib
 
 import pytest
@@ -19,6 +23,7 @@ from click.testing import CliRunner
 
 from llmprep.cli import cli
 
+pytest_plugins = ["pytester"]  # tests/test_seeds.py runs small test files through this conftest
 _SEEDS = pytest.StashKey[list]()
 # The commands whose random cases `--seed` fixes.
 _SEEDED_COMMANDS = ("check",)
@@ -67,8 +72,21 @@ def pytest_runtest_makereport(item, call):
     seeds = item.stash.get(_SEEDS, [])
     if report.failed and seeds:
         listed = ", ".join(str(s) for s in seeds)
-        report.sections.append(("seeds", f"this test drew from seed(s) {listed}; a check reproduces with "
+        report.sections.append(("seeds", f"this test ran from seed(s) {listed}; a check reproduces with "
                                           f"--seed, the whole test with LLMPREP_TEST_SEED={seeds[0]}"))
+
+
+@pytest.fixture(autouse=True)
+def seeded_global_generators(request):
+    """Seed Python's, numpy's and torch's global generators from the test's seed (torch and numpy
+    only when something already imported them: importing torch costs seconds)."""
+    seed = _seed_for(request.node.nodeid)
+    _note(request.node, seed)
+    random.seed(seed)
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed(seed)
+    if "torch" in sys.modules:
+        sys.modules["torch"].manual_seed(seed)
 
 
 @pytest.fixture(autouse=True)
