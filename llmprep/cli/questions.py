@@ -1,4 +1,4 @@
-"""`llmprep questions`: list the bank, show one question, validate a bank directory."""
+"""`llmprep questions`: list or search the bank, show one question, validate a bank directory."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ HELP = """List the question bank; `show` one question with its answer; `validate
 \b
   llmprep questions                          every question: id, topic, type, difficulty, sources
   llmprep questions --topic attention --json
+  llmprep questions --search softmax         prompts, choices, answers, explanations (en and zh)
+  llmprep questions --search 饱和
   llmprep questions show attention-why-sqrt-dk --lang zh
+  llmprep questions show attention-why-sqrt-dk --source   with the passage each source cites
   llmprep questions validate                 lint the bank (for contributors)
   llmprep questions validate path/to/questions
 """
@@ -20,31 +23,37 @@ HELP = """List the question bank; `show` one question with its answer; `validate
 
 @click.group(help=HELP, invoke_without_command=True)
 @click.option("--topic", "topics", multiple=True, metavar="TOPIC", help="Only this topic (repeatable).")
+@click.option("--search", metavar="TEXT", default=None,
+              help="Only questions whose text contains TEXT (case-insensitive, either language).")
 @json_option
 @click.pass_context
-def questions(ctx: click.Context, topics, as_json) -> None:
+def questions(ctx: click.Context, topics, search, as_json) -> None:
     if ctx.invoked_subcommand is not None:
         return
+    from rich.markup import escape
     from rich.table import Table
 
     from llmprep.quiz.bank import check_topics, load_bank
+    from llmprep.quiz.citations import short_source
+    from llmprep.quiz.planning import search_questions
 
     console = get_console()
     topics = check_topics(topics)
     bank = load_bank()
     chosen = [q for q in bank.questions if not topics or q.topic in topics]
+    if search is not None:
+        chosen = search_questions(chosen, search)
     if as_json:
         console.emit_json([q.summary() for q in chosen])
         return
     table = Table(title=f"{len(chosen)} questions", title_justify="left")
     for column in ("id", "topic", "type", "difficulty", "sources", "source error"):
-        table.add_column(column)
+        # Ids and sources are copied into other commands: never cut or wrapped.
+        table.add_column(column, no_wrap=True)
     for q in chosen:
-        sources = ", ".join(
-            f"{s.doc[:3]}:{s.lines[0]}-{s.lines[1]}" if s.doc else "ref" for s in q.sources
-        )
-        table.add_row(q.id, q.topic, q.type, q.difficulty, sources, "yes" if q.source_error else "")
-    console.print(table)
+        sources = ", ".join(short_source(s, bank) for s in q.sources)
+        table.add_row(escape(q.id), q.topic, q.type, q.difficulty, escape(sources), "yes" if q.source_error else "")
+    console.print_unclipped(table)
 
 
 @questions.command(help="""Show one question with its answer, explanation, sources and the source's error.
@@ -52,33 +61,58 @@ def questions(ctx: click.Context, topics, as_json) -> None:
 \b
   llmprep questions show attention-why-sqrt-dk
   llmprep questions show attention-why-sqrt-dk --lang zh --json
+  llmprep questions show attention-why-sqrt-dk --source    the cited passages too
   llmprep questions show gen:FAMILY:SEED      a generated question, made again from its seed
+
+The source documents are not part of llmprep: --source reads them from ../shared/seeds beside
+the checkout, or from the folder LLMPREP_SEEDS names.
 """)
 @click.argument("question_id", metavar="ID")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help="Language [default: zh when the locale is Chinese, else en].")
+@click.option("--source", "with_source", is_flag=True, help="Also print the passage each document source cites.")
 @json_option
-def show(question_id: str, lang: str | None, as_json: bool) -> None:
+def show(question_id: str, lang: str | None, with_source: bool, as_json: bool) -> None:
     from llmprep.language import default_language
-    from llmprep.quiz.bank import find_question, load_bank
-    from llmprep.quiz.session import question_card
+    from llmprep.quiz.bank import load_bank
+    from llmprep.quiz.citations import cited_passage, describe_source, seeds_dir
+    from llmprep.quiz.planning import find_question
+    from llmprep.quiz.view import question_card
 
     console = get_console()
     lang = lang or default_language()
     bank = load_bank()
     question = find_question(bank, question_id)
+    passages = []
+    if with_source:
+        for source in question.sources:
+            if source.doc is not None:
+                passages.append({"source": describe_source(source, bank, lang), "doc": source.doc,
+                                 "lines": source.lines, "text": cited_passage(source)})
+        if any(p["text"] is None for p in passages):
+            console.warn(f"the source documents are not at {seeds_dir()}: set LLMPREP_SEEDS to their folder")
     if as_json:
         data = question.model_dump(mode="json", exclude_none=True)
         data["answer"] = question.answer_json()
+        if with_source:
+            data["passages"] = passages
         console.emit_json(data)
         return
-    console.print(question_card(question, lang, bank.documents, reveal=True))
+    console.print(question_card(question, lang, bank, reveal=True))
+    for passage in passages:
+        if passage["text"] is not None:
+            console.print(passage["source"], style="bold", markup=False, soft_wrap=True)
+            first = passage["lines"][0]
+            for number, line in enumerate(passage["text"], first):
+                console.print(f"{number:>5}  {line}", markup=False, soft_wrap=True, highlight=False)
 
 
 @questions.command(help="""Lint a bank directory (default: the bundled bank) or one topic file.
 
 Checks every file against questions/FORMAT.md and lists every problem with its file, line,
-question id and field. Exit code 0 when clean, 1 when there are problems.
+question id and field. Exit code 0 when clean, 1 when there are problems, 2 when PATH
+cannot be read. Reading is bounded: at most 1 MiB a file, no YAML aliases, nesting at most
+64 deep, numbers at most 400 digits.
 
 \b
   llmprep questions validate
@@ -89,11 +123,20 @@ question id and field. Exit code 0 when clean, 1 when there are problems.
 def validate(path: str | None, as_json: bool) -> None:
     from pathlib import Path
 
+    from llmprep.errors import UserError
     from llmprep.paths import questions_dir
     from llmprep.quiz.bank import read_bank
+    from llmprep.quiz.yaml_reading import read_text
 
     console = get_console()
-    bank, problems = read_bank(Path(path) if path else questions_dir())
+    target = Path(path) if path else questions_dir()
+    if not target.is_dir():
+        # A file that cannot be read at all (a FIFO, too big, not UTF-8) is a usage error, not a lint.
+        text, found = read_text(target)
+        if text is None:
+            raise UserError(f"cannot validate {target}: {found[0][2]}", where=str(target),
+                            fix="give a bank directory or a topic .yaml file under 1 MiB")
+    bank, problems = read_bank(target)
     if as_json:
         console.emit_json({"ok": not problems, "questions": len(bank.questions), "files": len(bank.files),
                            "problems": [p.to_dict() for p in problems]})

@@ -19,7 +19,8 @@ HELP = """Drill interview questions, one at a time, with the answer, explanation
   llmprep quiz --topic attention -n 5 --lang zh
   llmprep quiz --type numeric --difficulty hard --seed 7
   llmprep quiz --generated all -n 5             5 freshly generated questions
-  printf '2\\n0.22\\n' | llmprep quiz -n 2 --seed 1 --json
+  llmprep quiz --id attention-why-sqrt-dk      one question (a bank id or gen:FAMILY:SEED)
+  printf 'b\\n0.22\\n' | llmprep quiz -n 2 --seed 1 --json
 
 \b
 Answering:
@@ -27,14 +28,20 @@ Answering:
   multi    every correct one: a,c or 1 3 or ac
   order    the choices in order: c a b d
   numeric  0.2231, 2.231e-1, 3.15x10^23, 1/3; 22.31% where a fraction is asked
-  short    free text, graded by keywords; without keywords you see the model answer
-           and grade yourself: 1 again, 2 hard, 3 good, 4 easy
+  short    free text; then you see the model answer and its key points and grade
+           yourself: 1 again, 2 hard, 3 good, 4 easy (keywords only give a hint)
+After a right auto-graded answer you may rate it 2 hard or 4 easy (Enter keeps good).
 
 \b
-Without a terminal (stdin is a pipe or a file) every line is one answer. An answer that
-cannot be read counts as wrong, with a note. A short question without keywords is then
-"not graded": it counts neither right nor wrong (correct: null in --json). EOF or Ctrl-C
-ends the session with the questions answered so far (exit 0).
+Without a terminal (stdin is a pipe or a file) every line is one answer, and the line after
+a short answer is its rating (1-4); without one the short answer is "not graded" (correct:
+null in --json) and that line is read as the next answer. An answer that cannot be read
+(not UTF-8, not a number, out of range) counts as wrong, with a note. EOF or Ctrl-C ends
+the session with the questions answered so far (exit 0).
+
+\b
+Numbers: an answer is right within the tolerance shown with the question (|x - exact| <=
+abs + rel*|exact|); a wrong one within ten tolerances is called close, with how far off.
 
 \b
 Spaced repetition: every answer is saved the moment it is given and schedules the question
@@ -55,6 +62,7 @@ to the families of those topics; --difficulty and --type filter bank questions o
 
 
 def _list_generators(as_json: bool, lang: str) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     from llmprep.quiz.generators import load_families
@@ -72,8 +80,9 @@ def _list_generators(as_json: bool, lang: str) -> None:
     for column in ("name", "topic", "description"):
         table.add_column(column)
     for family in families:
-        table.add_row(family.name, family.topic, family.description.get(lang, family.description.get("en", "")))
-    console.print(table)
+        table.add_row(family.name, family.topic,
+                      escape(family.description.get(lang, family.description.get("en", ""))))
+    console.print_unclipped(table)
 
 
 @click.command(help=HELP)
@@ -93,14 +102,17 @@ def _list_generators(as_json: bool, lang: str) -> None:
 @click.option("--new", "new", type=click.IntRange(min=0), default=DEFAULT_NEW, show_default=True,
               help="At most this many never-seen questions after the due reviews (sessions without filters).")
 @click.option("--due", "due_only", is_flag=True, help="Only the reviews that are due now.")
+@click.option("--id", "question_id", metavar="ID", default=None,
+              help="Ask this one question (a bank id, or gen:FAMILY:SEED).")
 @click.option("--list-generators", is_flag=True, help="List the generator families and exit.")
 @json_option
-def quiz(topics, count, difficulties, types, lang, seed, generated, new, due_only, list_generators,
+def quiz(topics, count, difficulties, types, lang, seed, generated, new, due_only, question_id, list_generators,
          as_json) -> None:
     from llmprep.language import default_language
     from llmprep.quiz.bank import load_bank
-    from llmprep.quiz.schedule import AnswerRecorder, plan_quiz
-    from llmprep.quiz.session import ConsoleView, LineAnswers, TerminalAnswers, run_session
+    from llmprep.quiz.schedule import AnswerRecorder, QuizPlan, outlook, plan_quiz
+    from llmprep.quiz.session import LineAnswers, TerminalAnswers, run_session
+    from llmprep.quiz.view import ConsoleView
     from llmprep.store import open_store
 
     console = get_console()
@@ -110,8 +122,14 @@ def quiz(topics, count, difficulties, types, lang, seed, generated, new, due_onl
         return
     bank = load_bank()
     with open_store() as store:
-        plan = plan_quiz(bank, store, count=count, new=new, seed=seed, due_only=due_only, topics=topics,
-                         difficulties=difficulties, types=types, generated=generated)
+        if question_id is not None:
+            from llmprep.quiz.planning import find_question, new_seed
+
+            plan = QuizPlan([find_question(bank, question_id)], seed if seed is not None else new_seed(), "one",
+                            schedule={"mode": "one"})
+        else:
+            plan = plan_quiz(bank, store, count=count, new=new, seed=seed, due_only=due_only, topics=topics,
+                             difficulties=difficulties, types=types, generated=generated)
         for note in plan.notes:
             console.warn(note)
         # With nothing to ask, "nothing is due; the next one is due in 3h" is the result itself.
@@ -119,12 +137,13 @@ def quiz(topics, count, difficulties, types, lang, seed, generated, new, due_onl
         for line in plan.info:
             show(line)
         answers = TerminalAnswers(console) if sys.stdin.isatty() else LineAnswers(sys.stdin)
-        view = ConsoleView(console, bank.documents, lang)
+        view = ConsoleView(console, bank, lang)
         record = AnswerRecorder(store, plan.questions, on_change=lambda question_id: console.note(
             f"{question_id} changed since you last answered it; its history is kept"))
         result = run_session(plan.questions, seed=plan.seed, lang=lang, answers=answers, view=view,
                              on_answer=record)
+        after = outlook(store)
     if plan.questions:
-        view.summary(result)
+        view.summary(result, after)
     if as_json:
-        console.emit_json({**result.to_json(), "schedule": plan.schedule})
+        console.emit_json({**result.to_json(), "schedule": plan.schedule, "outlook": after})

@@ -1,384 +1,34 @@
-"""The question bank: its schema, and loading and validating `questions/<topic>.yaml`.
+"""The question bank: loading and validating `questions/<topic>.yaml` and `questions/sources.yaml`.
 
-The format is fixed by `questions/FORMAT.md`. Every problem found is reported with the file,
-the line, the question id and the field, so a contributor can fix the bank from the message
-alone; unknown keys are errors, so a typo never passes silently.
+The format is fixed by `questions/FORMAT.md`; the question types are in question.py. Every
+problem found is reported with the file, the line, the question id and the field, so a
+contributor can fix the bank from the message alone; unknown keys are errors, with "did you
+mean". Reading is bounded (yaml_reading.py): a hostile file is a clear problem, never a hang.
 """
 
 from __future__ import annotations
 
 import difflib
-import math
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import ValidationError
 
 from llmprep.errors import UserError
-from llmprep.quiz import LANGUAGES, TOPIC_IDS
+from llmprep.quiz import QUESTION_TYPES, TOPIC_IDS
+from llmprep.quiz.numeric import Tolerance, number_hint
+from llmprep.quiz.question import Question, fields_by_type, parse_question
+from llmprep.quiz.schema import Loc, Paper, Source, SourceDocument, SourcesFile, Text, format_loc
+from llmprep.quiz.yaml_reading import read_yaml
 
 SOURCES_FILE = "sources.yaml"
 
-QuestionType = Literal["choice", "multi", "numeric", "short", "order"]
-Difficulty = Literal["easy", "medium", "hard"]
-Language = Literal["en", "zh"]
-
-CHOICE_TYPES = ("choice", "multi", "order")
-MIN_CHOICES, MAX_CHOICES = 3, 6
-KEBAB_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-GENERATED_ID = re.compile(r"^gen:(?P<family>[a-z0-9][a-z0-9_-]*):(?P<seed>\d+)$")
-
-Loc = tuple[str | int, ...]
-
-
-class _Strict(BaseModel):
-    # strict: YAML already gives real types, so "1" for a number or `no` for a string is a
-    # mistake to report, not something to coerce. extra="forbid": a misspelt key is an error.
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-def _non_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty")
-    return value
-
-
-class Text(_Strict):
-    """A text in both languages."""
-
-    en: str
-    zh: str
-
-    _check = field_validator("en", "zh")(_non_blank)
-
-    def get(self, lang: str) -> str:
-        """The text in `lang` ("en" or "zh")."""
-        return self.zh if lang == "zh" else self.en
-
-
-class Source(_Strict):
-    """Where a question's claim comes from: a source document's line range, or a paper."""
-
-    doc: str | None = None
-    lines: list[int] | None = Field(default=None, min_length=2, max_length=2)
-    ref: str | None = None
-
-    @field_validator("lines")
-    @classmethod
-    def _valid_range(cls, lines: list[int] | None) -> list[int] | None:
-        if lines is not None:
-            start, end = lines
-            if start < 1 or end < start:
-                raise ValueError(f"must be [first, last] with 1 <= first <= last, got [{start}, {end}]")
-        return lines
-
-    @field_validator("doc", "ref")
-    @classmethod
-    def _not_blank(cls, value: str | None) -> str | None:
-        return None if value is None else _non_blank(value)
-
-    @model_validator(mode="after")
-    def _doc_or_ref(self) -> Source:
-        if (self.doc is None) == (self.ref is None):
-            raise ValueError("a source has either `doc` (with `lines`) or `ref`, not both and not neither")
-        if self.doc is not None and self.lines is None:
-            raise ValueError("a `doc` source needs `lines: [first, last]`")
-        if self.ref is not None and self.lines is not None:
-            raise ValueError("`lines` belongs to a `doc` source, not to a `ref`")
-        return self
-
-
-class Tolerance(_Strict):
-    """How far a numeric answer may be from the exact value: `abs` and/or `rel`."""
-
-    abs: float | None = Field(default=None, ge=0)
-    rel: float | None = Field(default=None, ge=0)
-
-    @model_validator(mode="after")
-    def _at_least_one(self) -> Tolerance:
-        if self.abs is None and self.rel is None:
-            raise ValueError("give `abs`, `rel` or both")
-        return self
-
-    def allows(self, given: float, exact: float) -> bool:
-        """True when `given` is within `abs` of `exact`, or within `rel`·|exact| (the looser wins)."""
-        allowed = max(self.abs or 0.0, (self.rel or 0.0) * abs(exact))
-        # A few ulps of slack so a bound written exactly (abs: 0.5 around an integer) holds.
-        slack = 4 * 2.0**-52 * max(abs(given), abs(exact))
-        return abs(given - exact) <= allowed + slack
-
-
-KeywordGroups = list[list[str]]
-
-
-class Accept(_Strict):
-    """Keyword groups for a short answer: right when it contains a keyword of every group."""
-
-    en: KeywordGroups = Field(min_length=1)
-    zh: KeywordGroups = Field(min_length=1)
-
-    @field_validator("en", "zh")
-    @classmethod
-    def _groups_not_empty(cls, groups: KeywordGroups) -> KeywordGroups:
-        for number, group in enumerate(groups):
-            if not group:
-                raise ValueError(f"keyword group {number} is empty")
-            if any(not keyword.strip() for keyword in group):
-                raise ValueError(f"keyword group {number} has an empty keyword")
-        return groups
-
-    def get(self, lang: str) -> KeywordGroups:
-        """The keyword groups for `lang`."""
-        return self.zh if lang == "zh" else self.en
-
-
-class Question(_Strict):
-    """One question of the bank (or one made by a generator family), as FORMAT.md defines it."""
-
-    id: str
-    topic: str
-    type: QuestionType
-    difficulty: Difficulty
-    prompt: Text
-    choices: list[Text] | None = None
-    # Its shape depends on `type`; checked (and a short answer turned into Text) below.
-    answer: Any
-    tolerance: Tolerance | None = None
-    unit: Text | None = None
-    fraction: bool | None = None
-    accept: Accept | None = None
-    explanation: Text
-    sources: list[Source] = Field(min_length=1)
-    source_error: Text | None = None
-    # Only generated questions: the family that made it and the parameters it drew.
-    family: str | None = None
-    params: dict[str, Any] | None = None
-
-    @field_validator("topic")
-    @classmethod
-    def _known_topic(cls, topic: str) -> str:
-        if topic not in TOPIC_IDS:
-            raise ValueError(f"unknown topic {topic!r}; the topic ids are: {', '.join(TOPIC_IDS)}")
-        return topic
-
-    @model_validator(mode="after")
-    def _type_rules(self, info: ValidationInfo) -> Question:
-        problems = type_rule_problems(self)
-        # The bank loader passes a list to collect into, so each problem keeps its own field;
-        # anyone else (a generator family) gets an ordinary ValidationError.
-        sink = info.context.get("problems") if isinstance(info.context, dict) else None
-        if problems and sink is not None:
-            sink.extend(problems)
-        elif problems:
-            raise ValueError("; ".join(f"{format_loc(loc)}: {message}" for loc, message in problems))
-        return self
-
-    @property
-    def is_generated(self) -> bool:
-        """True for a question made by a generator family rather than taken from the bank."""
-        return self.family is not None
-
-    def answer_json(self) -> Any:
-        """The answer in the bank's terms, as plain JSON (a short answer becomes {en, zh})."""
-        return self.answer.model_dump() if isinstance(self.answer, Text) else self.answer
-
-    def summary(self) -> dict[str, Any]:
-        """The row `llmprep questions --json` prints for this question."""
-        return {
-            "id": self.id,
-            "topic": self.topic,
-            "type": self.type,
-            "difficulty": self.difficulty,
-            "languages": self.languages(),
-            "sources": [source.model_dump(exclude_none=True) for source in self.sources],
-            "has_source_error": self.source_error is not None,
-        }
-
-    def languages(self) -> list[str]:
-        """The languages in which every text of the question is present."""
-        texts: list[Text] = [self.prompt, self.explanation, *(self.choices or [])]
-        texts += [t for t in (self.unit, self.source_error) if t is not None]
-        if isinstance(self.answer, Text):
-            texts.append(self.answer)
-        return [lang for lang in LANGUAGES if all(text.get(lang).strip() for text in texts)]
-
-
-def _is_number(value: Any) -> bool:
-    # bool is an int in Python, but `answer: true` is never a number.
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _is_index_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-
-
-def _number_hint(value: Any) -> str:
-    if isinstance(value, str):
-        try:
-            float(value)
-        except ValueError:
-            return ""
-        # PyYAML follows YAML 1.1: 1e-4 (no dot) is a string, 1.0e-4 is a float.
-        return (f" (YAML read {value!r} as text, not a number: drop any quotes, and write an exponent "
-                "with a dot, 1.0e-4 not 1e-4)")
-    return ""
-
-
-def type_rule_problems(question: Question) -> list[tuple[Loc, str]]:
-    """The rules that depend on the question's type (FORMAT.md "Answers by type"), as (field, message)."""
-    problems: list[tuple[Loc, str]] = []
-    kind = question.type
-
-    def forbid(name: str, why: str) -> None:
-        if getattr(question, name) is not None:
-            problems.append(((name,), f"not allowed on a {kind} question ({why})"))
-
-    if kind in CHOICE_TYPES:
-        problems += _choice_problems(question)
-        for name in ("tolerance", "unit", "fraction"):
-            forbid(name, "only numeric questions have it")
-        forbid("accept", "only short questions have it")
-    elif kind == "numeric":
-        forbid("choices", "numeric questions have no choices")
-        forbid("accept", "only short questions have it")
-        answer = question.answer
-        if question.family is not None and isinstance(answer, list):
-            problems += _array_answer_problems(question)
-        elif not _is_number(answer):
-            problems.append((("answer",), f"a numeric question's answer must be a number, got {answer!r}"
-                             + _number_hint(answer)))
-        elif not math.isfinite(answer):
-            problems.append((("answer",), "must be a finite number"))
-        if question.tolerance is None:
-            problems.append((("tolerance",), "a numeric question needs `tolerance: {abs: X}` and/or `{rel: Y}`"))
-    elif kind == "short":
-        forbid("choices", "short questions have no choices")
-        for name in ("tolerance", "unit", "fraction"):
-            forbid(name, "only numeric questions have it")
-        if isinstance(question.answer, dict):
-            try:
-                question.answer = Text.model_validate(question.answer)
-            except ValidationError as error:
-                for item in error.errors():
-                    problems.append((("answer", *item["loc"]), _message(item)))
-        elif not isinstance(question.answer, Text):
-            problems.append((("answer",), f"a short question's answer is the model answer {{en: ..., zh: ...}}, "
-                             f"got {question.answer!r}"))
-    problems += _identity_problems(question)
-    return problems
-
-
-def answer_shape(answer: Any) -> tuple[int, ...]:
-    """() for a number, (n,) for a vector, (rows, columns) for a matrix (a list of equal-length rows)."""
-    if not isinstance(answer, list):
-        return ()
-    if answer and all(isinstance(row, list) for row in answer):
-        return (len(answer), len(answer[0]))
-    return (len(answer),)
-
-
-def flat_answer(answer: Any) -> list[float]:
-    """A numeric answer's entries in reading order (row by row for a matrix)."""
-    if not isinstance(answer, list):
-        return [float(answer)]
-    return [float(x) for item in answer for x in (item if isinstance(item, list) else [item])]
-
-
-def _array_answer_problems(question: Question) -> list[tuple[Loc, str]]:
-    # Only generated questions have them: a vector or matrix (attention output, a LayerNorm
-    # output) is graded entry by entry with the one tolerance.
-    answer = question.answer
-    rows = answer if answer and all(isinstance(row, list) for row in answer) else [answer]
-    entries = [x for row in rows for x in row]
-    if not entries or any(not row for row in rows) or len({len(row) for row in rows}) != 1:
-        return [(("answer",), f"a vector answer is a non-empty list, a matrix one a list of equal-length rows; "
-                 f"got {answer!r}")]
-    if any(not _is_number(x) or not math.isfinite(x) for x in entries):
-        return [(("answer",), f"every entry of a vector or matrix answer must be a finite number, got {answer!r}")]
-    if question.fraction:
-        return [(("fraction",), "not allowed with a vector or matrix answer")]
-    return []
-
-
-def _choice_problems(question: Question) -> list[tuple[Loc, str]]:
-    problems: list[tuple[Loc, str]] = []
-    kind, choices, answer = question.type, question.choices, question.answer
-    if choices is None:
-        return [(("choices",), f"a {kind} question needs {MIN_CHOICES}-{MAX_CHOICES} choices")]
-    n = len(choices)
-    if not MIN_CHOICES <= n <= MAX_CHOICES:
-        problems.append((("choices",), f"has {n} choices; a {kind} question has {MIN_CHOICES}-{MAX_CHOICES}"))
-    for lang in LANGUAGES:
-        seen: dict[str, int] = {}
-        for index, choice in enumerate(choices):
-            key = " ".join(choice.get(lang).split()).casefold()
-            if key in seen:
-                problems.append((("choices", index, lang), f"same text as choices[{seen[key]}].{lang}"))
-            seen.setdefault(key, index)
-    if kind == "choice":
-        if not (isinstance(answer, int) and not isinstance(answer, bool)):
-            problems.append((("answer",), f"a choice question's answer is the 0-based index of the one "
-                             f"correct choice, got {answer!r}"))
-        elif not 0 <= answer < n:
-            problems.append((("answer",), f"index {answer} is out of range for {n} choices (0-{n - 1})"))
-    elif kind == "multi":
-        if not _is_index_list(answer):
-            problems.append((("answer",), f"a multi question's answer is a list of 0-based indices, got {answer!r}"))
-        elif len(set(answer)) != len(answer):
-            problems.append((("answer",), f"lists an index twice: {answer}"))
-        elif len(answer) < 2:
-            problems.append((("answer",), "a multi question has at least 2 correct choices; use type: choice for one"))
-        elif any(not 0 <= i < n for i in answer):
-            problems.append((("answer",), f"index out of range for {n} choices (0-{n - 1}): {answer}"))
-    elif kind == "order":
-        if not _is_index_list(answer):
-            problems.append((("answer",), f"an order question's answer is a list of 0-based indices, got {answer!r}"))
-        elif sorted(answer) != list(range(n)):
-            problems.append((("answer",), f"must be a permutation of 0-{n - 1} (every choice once), got {answer}"))
-        elif answer == list(range(n)):
-            problems.append((("choices",), "are listed in the correct order already; list them shuffled"))
-    return problems
-
-
-def _identity_problems(question: Question) -> list[tuple[Loc, str]]:
-    if question.family is None:
-        problems = []
-        if not KEBAB_ID.match(question.id):
-            problems.append((("id",), f"{question.id!r} is not kebab-case (lowercase letters, digits and '-')"))
-        if question.params is not None:
-            problems.append((("params",), "only generated questions (with `family`) have params"))
-        return problems
-    match = GENERATED_ID.match(question.id)
-    if not match or match["family"] != question.family:
-        return [(("id",), f"a generated question's id is gen:{question.family}:<seed>, got {question.id!r}")]
-    return []
-
-
-class SourceDocument(_Strict):
-    """One of the source documents the bank cites (an entry of sources.yaml)."""
-
-    short: str
-    title: Text
-    lines: int = Field(ge=1)
-
-
-class SourcesFile(_Strict):
-    """questions/sources.yaml."""
-
-    documents: dict[str, SourceDocument]
+__all__ = ["Bank", "BankError", "BankProblem", "Question", "Source", "SourceDocument", "Text", "Tolerance",
+           "check_topics", "count_lines", "load_bank", "read_bank", "read_topic_file"]
 
 
 @dataclass(frozen=True)
@@ -404,11 +54,13 @@ class BankProblem:
 
 @dataclass
 class Bank:
-    """The loaded bank: valid questions in file order, and the source documents they cite."""
+    """The loaded bank: valid questions in file order, and the documents and papers they cite."""
 
     questions: list[Question]
     documents: dict[str, SourceDocument]
     files: list[Path] = field(default_factory=list)
+    papers: dict[str, Paper] = field(default_factory=dict)
+    directory: Path | None = None
 
     def by_id(self) -> dict[str, Question]:
         """The questions keyed by id."""
@@ -429,33 +81,44 @@ class BankError(UserError):
         super().__init__(what, where=where, fix="fix the bank; `llmprep questions validate` lists every problem")
 
 
-def format_loc(loc: Iterable[str | int]) -> str:
-    """('choices', 2, 'zh') -> 'choices[2].zh'."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
+_OWNERS = fields_by_type()
 # Every key the format knows, for "did you mean" on an unknown one.
-_KNOWN_KEYS = sorted(set(Question.model_fields) | set(Source.model_fields) | set(Tolerance.model_fields)
-                     | set(Text.model_fields))
+_KNOWN_KEYS = sorted(set(_OWNERS) | set(Source.model_fields) | set(Tolerance.model_fields) | set(Text.model_fields))
 
 
-def _message(error: dict[str, Any]) -> str:
-    kind, value = error["type"], error.get("input")
-    if kind == "missing":
+def _message(error: dict[str, Any], kind: str | None) -> str:
+    code, value = error["type"], error.get("input")
+    loc = _field_loc(error, kind)
+    if code == "missing":
         return "required field is missing"
-    if kind == "extra_forbidden":
-        key = str(error["loc"][-1])
+    if code == "union_tag_not_found":
+        return f"`type` is missing: one of {', '.join(QUESTION_TYPES)}"
+    if code == "union_tag_invalid":
+        close = difflib.get_close_matches(str(value.get("type")), QUESTION_TYPES, n=1)
+        return (f"unknown type {value.get('type')!r}; the types are {', '.join(QUESTION_TYPES)}"
+                + (f" (did you mean {close[0]!r}?)" if close else ""))
+    if code == "extra_forbidden":
+        key = str(loc[-1])
+        owners = _OWNERS.get(key)
+        if kind is not None and owners and len(loc) == 1:
+            return f"not allowed on a {kind} question (only {', '.join(owners)} questions have it)"
         close = difflib.get_close_matches(key, _KNOWN_KEYS, n=1)
         return f"unknown key {key!r}" + (f"; did you mean {close[0]!r}?" if close else "")
-    if kind == "string_type" and isinstance(value, bool):
+    if code == "string_type" and isinstance(value, bool):
         return "must be text, but YAML read a bare yes/no/true/false/on/off as a boolean: quote it"
-    if kind in ("float_type", "int_type", "float_parsing"):
-        return error["msg"] + _number_hint(value)
-    message = error["msg"]
-    return message.removeprefix("Value error, ")
+    if code in ("float_type", "int_type", "float_parsing"):
+        return error["msg"] + number_hint(value)
+    if code == "model_type" and loc == ("answer",):
+        return f"a short question's answer is the model answer {{en: ..., zh: ...}}, got {value!r:.80}"
+    return error["msg"].removeprefix("Value error, ")
+
+
+def _field_loc(error: dict[str, Any], kind: str | None) -> Loc:
+    # A tagged union puts the tag first ("numeric", "tolerance"); the contributor wrote "tolerance".
+    loc = tuple(error["loc"])
+    if error["type"] in ("union_tag_not_found", "union_tag_invalid"):
+        return ("type",)
+    return loc[1:] if loc and kind is not None and loc[0] == kind else loc
 
 
 def _line_of(node: yaml.Node | None, loc: Loc) -> int | None:
@@ -480,55 +143,6 @@ def _line_of(node: yaml.Node | None, loc: Loc) -> int | None:
     return line
 
 
-def _duplicate_keys(node: yaml.Node) -> list[tuple[int, str]]:
-    # PyYAML silently keeps the last of two equal keys; the second one is almost always a mistake.
-    found: list[tuple[int, str]] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, yaml.MappingNode):
-            seen: set[str] = set()
-            for key, value in current.value:
-                if isinstance(key, yaml.ScalarNode):
-                    if key.value in seen:
-                        found.append((key.start_mark.line + 1, key.value))
-                    seen.add(key.value)
-                stack.append(value)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
-    return found
-
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def parse_yaml(path: Path, display: str) -> tuple[Any, yaml.Node | None, list[BankProblem]]:
-    """Read one YAML file: its data, its node tree (for line numbers) and any problem."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        return None, None, [BankProblem(display, f"not UTF-8 text ({error.reason} at byte {error.start})")]
-    except OSError as error:
-        return None, None, [BankProblem(display, f"cannot read: {error.strerror}")]
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error)
-        context = getattr(error, "context", None)
-        message = f"malformed YAML: {problem}" + (f" ({context})" if context else "")
-        if mark is not None:
-            message += f" at column {mark.column + 1}"
-        return None, None, [BankProblem(display, message, line=mark.line + 1 if mark else None, field="yaml")]
-    finally:
-        loader.dispose()
-    problems = [BankProblem(display, f"key {key!r} appears twice in the same mapping", line=line, field=key)
-                for line, key in _duplicate_keys(node)] if node is not None else []
-    return data, node, problems
-
-
 def _display(path: Path) -> str:
     # Paths under the working directory are shown relative to it, the way a contributor typed them.
     try:
@@ -537,27 +151,54 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def read_sources(path: Path) -> tuple[dict[str, SourceDocument], list[BankProblem]]:
-    """Read sources.yaml: the documents by file name, and any problem."""
+def parse_yaml(path: Path, display: str) -> tuple[Any, yaml.Node | None, list[BankProblem]]:
+    """Read one YAML file (bounded): its data, its node tree (for line numbers) and any problem."""
+    data, node, found = read_yaml(path)
+    return data, node, [BankProblem(display, message, line=line, field=where) for line, where, message in found]
+
+
+def read_sources(path: Path) -> tuple[SourcesFile, list[BankProblem]]:
+    """Read sources.yaml: the documents by file name, the papers by key, and any problem."""
     display = _display(path)
+    empty = SourcesFile(documents={})
     if not path.is_file():
-        return {}, [BankProblem(display, "missing: the bank's source documents are listed here")]
+        return empty, [BankProblem(display, "missing: the bank's source documents are listed here")]
     data, node, problems = parse_yaml(path, display)
     if data is None and problems:
-        return {}, problems
+        return empty, problems
     try:
-        return SourcesFile.model_validate(data).documents, problems
+        return SourcesFile.model_validate(data), problems
     except ValidationError as error:
-        return {}, problems + [
-            BankProblem(display, _message(item), line=_line_of(node, item["loc"]), field=format_loc(item["loc"]))
+        return empty, problems + [
+            BankProblem(display, _message(item, None), line=_line_of(node, tuple(item["loc"])),
+                        field=format_loc(item["loc"]))
             for item in error.errors()
         ]
 
 
-def read_topic_file(path: Path, documents: dict[str, SourceDocument] | None) -> tuple[list[Question], list[BankProblem]]:
+def _source_problems(question: Question, sources: SourcesFile) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    for number, source in enumerate(question.sources):
+        if source.doc is not None:
+            document = sources.documents.get(source.doc)
+            if document is None:
+                close = difflib.get_close_matches(source.doc, list(sources.documents), n=1)
+                problems.append((("sources", number, "doc"), f"{source.doc!r} is not in sources.yaml"
+                                 + (f"; did you mean {close[0]!r}?" if close else "")))
+            elif source.lines[1] > document.lines:
+                problems.append((("sources", number, "lines"), f"[{source.lines[0]}, {source.lines[1]}] runs past "
+                                 f"the end of {source.doc} ({document.lines} lines)"))
+        if source.paper is not None and source.paper not in sources.papers:
+            close = difflib.get_close_matches(source.paper, list(sources.papers), n=1)
+            problems.append((("sources", number, "paper"), f"{source.paper!r} is not under `papers:` in sources.yaml"
+                             + (f"; did you mean {close[0]!r}?" if close else "")))
+    return problems
+
+
+def read_topic_file(path: Path, sources: SourcesFile | None) -> tuple[list[Question], list[BankProblem]]:
     """Validate one `<topic>.yaml`: its valid questions and every problem, each with file, line, id and field.
 
-    `documents` (from sources.yaml) is used to check `doc` sources; None skips that check.
+    `sources` (sources.yaml) is used to check `doc` and `paper` sources; None skips that check.
     """
     display = _display(path)
     topic = path.stem
@@ -589,28 +230,19 @@ def read_topic_file(path: Path, documents: dict[str, SourceDocument] | None) -> 
         if not isinstance(item, dict):
             problems.append(problem((), "each question is a mapping (`- id: ...`)"))
             continue
+        kind = item.get("type") if item.get("type") in QUESTION_TYPES else None
         collected: list[tuple[Loc, str]] = []
         try:
-            question = Question.model_validate(item, context={"problems": collected})
+            question = parse_question(item, context={"problems": collected})
         except ValidationError as error:
-            problems += [problem(tuple(e["loc"]), _message(e)) for e in error.errors()]
+            problems += [problem(_field_loc(e, kind), _message(e, kind)) for e in error.errors()]
             continue
-        problems += [problem(loc, message) for loc, message in collected]
         if question.topic != topic and topic in TOPIC_IDS:
-            problems.append(problem(("topic",), f"is {question.topic!r} but the file is {path.name}; "
-                                    "a question's topic equals its file name"))
-        if documents is not None:
-            for number, source in enumerate(question.sources):
-                if source.doc is None:
-                    continue
-                document = documents.get(source.doc)
-                if document is None:
-                    close = difflib.get_close_matches(source.doc, list(documents), n=1)
-                    problems.append(problem(("sources", number, "doc"), f"{source.doc!r} is not in sources.yaml"
-                                            + (f"; did you mean {close[0]!r}?" if close else "")))
-                elif source.lines[1] > document.lines:
-                    problems.append(problem(("sources", number, "lines"), f"[{source.lines[0]}, {source.lines[1]}] "
-                                            f"runs past the end of {source.doc} ({document.lines} lines)"))
+            collected.append((("topic",), f"is {question.topic!r} but the file is {path.name}; "
+                              "a question's topic equals its file name"))
+        if sources is not None:
+            collected += _source_problems(question, sources)
+        problems += [problem(loc, message) for loc, message in collected]
         if not collected:
             questions.append(question)
     return questions, problems
@@ -618,8 +250,7 @@ def read_topic_file(path: Path, documents: dict[str, SourceDocument] | None) -> 
 
 def topic_files(directory: Path) -> list[Path]:
     """The topic files of a bank directory (every *.yaml / *.yml except sources.yaml), sorted."""
-    return sorted(p for p in directory.iterdir()
-                  if p.suffix in (".yaml", ".yml") and p.name != SOURCES_FILE and p.is_file())
+    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.name != SOURCES_FILE)
 
 
 def read_bank(path: Path) -> tuple[Bank, list[BankProblem]]:
@@ -627,9 +258,9 @@ def read_bank(path: Path) -> tuple[Bank, list[BankProblem]]:
     path = Path(path)
     directory = path if path.is_dir() else path.parent
     files = topic_files(directory) if path.is_dir() else [path]
-    documents, problems = read_sources(directory / SOURCES_FILE)
-    # Without a readable sources.yaml (already reported) `doc` sources cannot be checked.
-    check_against = None if problems else documents
+    sources, problems = read_sources(directory / SOURCES_FILE)
+    # Without a readable sources.yaml (already reported) `doc` and `paper` sources cannot be checked.
+    check_against = None if problems else sources
     questions: list[Question] = []
     first_seen: dict[str, str] = {}
     for file in files:
@@ -642,7 +273,9 @@ def read_bank(path: Path) -> tuple[Bank, list[BankProblem]]:
                 continue
             first_seen[question.id] = _display(file)
             questions.append(question)
-    return Bank(questions=questions, documents=documents, files=files), problems
+    bank = Bank(questions=questions, documents=sources.documents, files=files, papers=sources.papers,
+                directory=directory)
+    return bank, problems
 
 
 def load_bank(path: Path | None = None) -> Bank:
@@ -677,24 +310,3 @@ def count_lines(path: Path) -> int:
     """A text file's line count as `wc -l` and `sed -n` see it (a last line without newline counts)."""
     data = path.read_bytes()
     return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
-
-
-def find_question(bank: Bank, question_id: str) -> Question:
-    """The question with this id; `gen:<family>:<seed>` is made again by its family."""
-    if question_id.startswith("gen:"):
-        from llmprep.quiz.generators import load_families
-
-        match = GENERATED_ID.match(question_id)
-        families = load_families()
-        if not match or match["family"] not in families:
-            raise UserError(f"no generated question {question_id!r}", where="ID",
-                            fix="a generated id is gen:<family>:<seed>; the families: "
-                                + (", ".join(sorted(families)) or "(none installed)"))
-        return families[match["family"]].generate(int(match["seed"]))
-    questions = bank.by_id()
-    if question_id not in questions:
-        close = difflib.get_close_matches(question_id, list(questions), n=3)
-        raise UserError(f"no question with id {question_id!r}", where="ID",
-                        fix=(f"did you mean {', '.join(close)}? " if close else "")
-                        + "`llmprep questions` lists every id")
-    return questions[question_id]

@@ -14,23 +14,17 @@ import json
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from llmprep.errors import UserError
 from llmprep.quiz.bank import check_topics
-from llmprep.quiz.session import (
-    AGAIN,
-    GOOD,
-    AnswerResult,
-    filter_questions,
-    new_seed,
-    plan_session,
-    seeded_selection,
-)
+from llmprep.quiz.planning import filter_questions, new_seed, plan_session, seeded_selection
+from llmprep.quiz.session import AGAIN, GOOD, AnswerResult
 
 if TYPE_CHECKING:
-    from llmprep.quiz.bank import Bank, Question
+    from llmprep.quiz.bank import Bank
+    from llmprep.quiz.schema import Question
     from llmprep.store import CardRow, Store
 
 # Card.card_id only names a card inside fsrs; ours are strings, so every card gets the same int
@@ -52,7 +46,8 @@ def content_hash(question: Question) -> str | None:
     """A short hash of everything a bank question says (None for generated ones: they vary by design)."""
     if question.family:
         return None
-    content = question.model_dump(mode="json", exclude={"id"})
+    content = question.content_json()
+    del content["id"]
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
@@ -253,3 +248,26 @@ def describe_due(due: datetime, now: datetime | None = None) -> str:
     hours, minutes = divmod(rest, 60)
     span = f"{days}d {hours}h" if days else f"{hours}h {minutes}m" if hours else f"{max(minutes, 1)}m"
     return f"in {span} ({due.astimezone().strftime('%Y-%m-%d %H:%M')})"
+
+
+def streak_days(times: Iterable[datetime], today: date) -> int:
+    """How many days in a row, ending today (or yesterday, when today has nothing yet), have an answer."""
+    days = {moment.astimezone().date() for moment in times}
+    day = today if today in days else today - timedelta(days=1)
+    count = 0
+    while day in days:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def outlook(store: Store, now: datetime | None = None) -> dict:
+    """What comes after a session: reviews due now, the next one's time, those due within a day, the streak."""
+    now = now or datetime.now(timezone.utc)
+    due_now = len(store.due_cards(now))
+    upcoming = store.next_due(now)
+    within_day = len(store.due_cards(now + timedelta(days=1))) - due_now
+    times = store.activity_times(now - timedelta(days=400))
+    return {"due_now": due_now, "next_due": iso_utc(upcoming.due) if upcoming else None,
+            "next_due_text": describe_due(upcoming.due, now) if upcoming else None,
+            "due_within_day": within_day, "streak_days": streak_days(times, now.astimezone().date())}

@@ -8,14 +8,14 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from llmprep.quiz.answers import AnswerParseError, correct_answer_text, grade_answer, parse_numbers
-from llmprep.quiz.bank import Question
+from llmprep.quiz.question import Question, parse_question
 
 BASE = {"topic": "attention", "type": "numeric", "difficulty": "easy", "prompt": {"en": "?", "zh": "？"},
         "explanation": {"en": "e", "zh": "解"}, "sources": [{"ref": "test"}], "tolerance": {"abs": 0.005}}
 
 
 def generated(answer, **extra) -> Question:
-    return Question(**BASE, id="gen:toy:1", family="toy", params={}, answer=answer, **extra)
+    return parse_question({**BASE, "id": "gen:toy:1", "family": "toy", "params": {}, "answer": answer, **extra})
 
 
 @pytest.mark.parametrize("typed", ["3 4; 3.41 4.41", "[[3, 4], [3.41, 4.41]]", "3,4;3.41,4.41", "3 4 3.41 4.41",
@@ -72,6 +72,6 @@ def test_bad_array_answers_are_rejected(answer, message):
 
 def test_array_answers_are_for_generated_questions_only():
     with pytest.raises(ValidationError, match="must be a number"):
-        Question(**BASE, id="bank-vector", answer=[1.0, 2.0])
+        parse_question({**BASE, "id": "bank-vector", "answer": [1.0, 2.0]})
     with pytest.raises(ValidationError, match="fraction"):
         generated([0.5, 0.5], fraction=True)

@@ -12,8 +12,9 @@ import torch
 
 from llmprep.quiz import TOPIC_IDS
 from llmprep.quiz.answers import correct_answer_text, grade_answer
-from llmprep.quiz.bank import find_question, load_bank
+from llmprep.quiz.bank import load_bank
 from llmprep.quiz.generators import load_families
+from llmprep.quiz.planning import find_question
 from llmprep.quiz.session import choice_order_for
 
 REQUIRED = ["attention", "softmax-temperature", "sinusoidal-pe", "layer-norm", "rms-norm", "perplexity",

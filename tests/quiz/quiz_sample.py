@@ -134,7 +134,7 @@ def make_toy_question(seed: int):
     import math
     import random
 
-    from llmprep.quiz.bank import Question
+    from llmprep.quiz.question import parse_question
 
     rng = random.Random(seed)
     a, b = rng.randint(-3, 3), rng.randint(-3, 3)
@@ -145,11 +145,12 @@ def make_toy_question(seed: int):
         "sources": [{"ref": "test family"}],
     }
     if seed % 2:
-        return Question(**common, type="multi",
-                        prompt={"en": "Which of these are probabilities?", "zh": "下列哪些是概率？"},
-                        choices=[{"en": "0.5", "zh": "0.5"}, {"en": "1.0", "zh": "1.0"}, {"en": "-1", "zh": "-1"}],
-                        answer=[0, 1])
+        return parse_question({**common, "type": "multi",
+                               "prompt": {"en": "Which of these are probabilities?", "zh": "下列哪些是概率？"},
+                               "choices": [{"en": "0.5", "zh": "0.5"}, {"en": "1.0", "zh": "1.0"},
+                                           {"en": "-1", "zh": "-1"}],
+                               "answer": [0, 1]})
     value = math.exp(a) / (math.exp(a) + math.exp(b))
-    return Question(**common, type="numeric",
-                    prompt={"en": f"softmax([{a}, {b}])[0] = ?", "zh": f"softmax([{a}, {b}])[0] 等于多少？"},
-                    answer=value, tolerance={"abs": 1e-3}, fraction=True)
+    return parse_question({**common, "type": "numeric",
+                           "prompt": {"en": f"softmax([{a}, {b}])[0] = ?", "zh": f"softmax([{a}, {b}])[0] 等于多少？"},
+                           "answer": value, "tolerance": {"abs": 1e-3}, "fraction": True})

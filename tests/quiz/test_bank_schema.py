@@ -9,7 +9,8 @@ import pytest
 import yaml
 from quiz_sample import ATTENTION, TRAINING, write_bank
 
-from llmprep.quiz.bank import BankError, Question, load_bank, read_bank
+from llmprep.quiz.bank import BankError, load_bank, read_bank
+from llmprep.quiz.question import parse_question
 
 BASE = yaml.safe_load(ATTENTION)[0]  # a valid choice question of the attention topic
 
@@ -64,7 +65,7 @@ CASES = [
      "choices[2].en", "same text"),
     ("no sources", lambda q: q.update(sources=[]), "sources", "at least 1"),
     ("doc without lines", lambda q: q["sources"][0].pop("lines"), "sources[0]", "lines"),
-    ("doc and ref in one source", lambda q: q["sources"][0].update(ref="x"), "sources[0]", "not both"),
+    ("doc and ref in one source", lambda q: q["sources"][0].update(ref="x"), "sources[0]", "exactly one of"),
     ("reversed range", lambda q: q["sources"][0].update(lines=[231, 225]), "sources[0].lines", "first <= last"),
     ("three line numbers", lambda q: q["sources"][0].update(lines=[1, 2, 3]), "sources[0].lines", "2"),
     ("unknown document", lambda q: q["sources"][0].update(doc="001_e176a02f6f49a843.md"), "sources[0].doc",
@@ -107,7 +108,7 @@ SHORT = yaml.safe_load(TRAINING)[1]
     (NUMERIC, "attention", {"tolerance": {"abs": "1e-3"}}, "tolerance.abs", "1.0e-4"),
     (NUMERIC, "attention", {"answer": "1e-3"}, "answer", "1.0e-4"),
     (NUMERIC, "attention", {"answer": [0.3]}, "answer", "must be a number"),
-    (NUMERIC, "attention", {"choices": [{"en": "a", "zh": "a"}]}, "choices", "no choices"),
+    (NUMERIC, "attention", {"choices": [{"en": "a", "zh": "a"}]}, "choices", "not allowed on a numeric question"),
     (NUMERIC, "attention", {"unit": {"en": "GB"}}, "unit.zh", "missing"),
     (MULTI, "attention", {"answer": [1]}, "answer", "at least 2"),
     (MULTI, "attention", {"answer": [0, 0]}, "answer", "twice"),
@@ -206,14 +207,14 @@ def test_a_question_built_in_code_is_checked_the_same_way():
     data = copy.deepcopy(BASE)
     data["answer"] = 7
     with pytest.raises(pydantic.ValidationError, match=r"answer: index 7 is out of range"):
-        Question(**data)
+        parse_question(data)
     generated = copy.deepcopy(BASE) | {"id": "gen:toy:12", "family": "toy", "params": {"x": 1},
                                        "sources": [{"ref": "made by a family"}]}
-    assert Question(**generated).is_generated
+    assert parse_question(generated).is_generated
 
 
 def test_summary_row():
-    question = Question(**copy.deepcopy(BASE))
+    question = parse_question(copy.deepcopy(BASE))
     assert question.summary() == {
         "id": "attention-why-sqrt-dk", "topic": "attention", "type": "choice", "difficulty": "medium",
         "languages": ["en", "zh"],

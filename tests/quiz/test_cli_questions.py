@@ -37,7 +37,7 @@ def test_show_reveals_answer_explanation_sources_and_source_error(run_cli, sampl
     assert "缩放点积注意力" in out
     assert "答案: b) 让 logits 方差保持在 1 附近" in out
     assert "若分量方差为 1" in out  # the explanation
-    assert "大语言模型原理基础与前沿发展 (001_e176a02f6f49a843.txt), 第 225–231 行" in out
+    assert "出处: 大语言模型原理基础与前沿发展" in out and "第 225–231 行" in out
     assert "原文没有解释原因" in out  # the source error
 
 

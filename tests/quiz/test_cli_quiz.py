@@ -11,19 +11,20 @@ import textwrap
 
 from quiz_sample import ATTENTION, make_toy_question, write_bank
 
+from llmprep.quiz.answers import correct_answer_text
 from llmprep.quiz.bank import load_bank
-from llmprep.quiz.session import choice_order_for, correct_answer_text, plan_session
+from llmprep.quiz.session import choice_order_for, plan_session
 
 
 def right_answers(bank_dir, count, seed, lang="en", **filters):
-    """What to type to get every question of the session right (self-graded ones get 'pass')."""
+    """What to type to get every question of the session right (a short one: an answer, then its rating)."""
     plan = plan_session(load_bank(bank_dir), count=count, seed=seed, **filters)
     lines = []
     for q in plan.questions:
-        if q.type == "short" and q.accept is None:
-            lines.append("pass")
+        if q.type == "short" and q.id == "training-why-warmup":
+            lines.append("pass")  # no rating line: not graded
         elif q.type == "short":
-            lines.append(" ".join(group[0] for group in q.accept.en))
+            lines += [" ".join(group[0] for group in q.accept.en), "3"]
         else:
             lines.append(correct_answer_text(q, choice_order_for(q, seed), lang))
     return plan.questions, lines
@@ -36,7 +37,8 @@ def test_a_scripted_session_with_json(run_cli, sample_bank):
     document = json.loads(result.stdout)  # exactly one document
     assert [q["id"] for q in document["questions"]] == [q.id for q in questions]
     by_id = {q["id"]: q for q in document["questions"]}
-    assert by_id["training-why-warmup"]["correct"] is None  # self-graded, nobody to grade it
+    assert by_id["training-why-warmup"]["correct"] is None  # self-graded, no rating given
+    assert (by_id["training-adamw"]["rating"], by_id["training-adamw"]["self_graded"]) == (3, True)
     assert all(q["correct"] is True for i, q in by_id.items() if i != "training-why-warmup")
     for entry in document["questions"]:
         assert {"id", "topic", "type", "given", "correct_answer", "correct", "family", "params", "answer"} <= set(entry)
@@ -55,9 +57,12 @@ def test_the_issue_example_two_lines(run_cli, sample_bank):
     assert result.exit_code == 0
     document = json.loads(result.stdout)
     assert [q["given"] for q in document["questions"]] == ["2", "0.22"]
-    # Seed 1 asks the √d_k choice (right: "d", so "2" is wrong) and the AdamW short answer (no keyword in "0.22").
+    # Seed 1 asks the √d_k choice (right: "d", so "2" is wrong) and the AdamW short answer: no line rates it,
+    # so it is not graded (a number is no more right than any other text).
     assert [(q["id"], q["correct"]) for q in document["questions"]] == [
-        ("attention-why-sqrt-dk", False), ("training-adamw", False)]
+        ("attention-why-sqrt-dk", False), ("training-adamw", None)]
+    assert document["outlook"]["next_due"] is not None and document["outlook"]["streak_days"] == 1
+    assert "schedule" in document and "totals" in document  # the fields of the first version stay
 
 
 def test_same_seed_same_session_other_seed_other_session(run_cli, sample_bank):
@@ -76,7 +81,7 @@ def test_text_mode_shows_feedback_and_score(run_cli, sample_bank):
     out = result.stdout
     assert "✓ right" in out
     assert "For unit-variance components" in out  # the explanation
-    assert "LLM fundamentals and frontiers (001_e176a02f6f49a843.txt), lines 225–231" in out  # the source
+    assert "Source: LLM fundamentals and frontiers" in out and "lines 225–231" in out  # the source, by title
     assert "Where the source is wrong" in out and "never says why" in out
     assert "time:" in out
 

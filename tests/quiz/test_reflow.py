@@ -1,6 +1,6 @@
 """The bank's hard-wrapped text is joined into paragraphs before the terminal wraps it."""
 
-from llmprep.quiz.session import reflow
+from llmprep.quiz.view import reflow
 
 
 def test_wrapped_english_lines_join_with_a_space():

@@ -9,13 +9,13 @@ from quiz_sample import make_toy_question, write_bank
 
 from llmprep.errors import UserError
 from llmprep.language import default_language
+from llmprep.quiz.answers import correct_answer_text
 from llmprep.quiz.bank import read_bank
 from llmprep.quiz.generators import FAMILIES, Family, load_families, register
 from llmprep.quiz.session import (
     AnswerResult,
     LineAnswers,
     choice_order_for,
-    correct_answer_text,
     filter_questions,
     plan_session,
     run_session,
@@ -45,7 +45,7 @@ class RecordingView:
     def retry(self, message):
         self.events.append(("retry", message))
 
-    def model_answer(self, presented):
+    def model_answer(self, presented, grade):
         self.events.append(("model", presented.question.id))
 
     def feedback(self, presented, result):
@@ -72,7 +72,9 @@ class ScriptedPerson:
         self.events.append(("read", line))
         return line
 
-    def rate(self, prompt):
+    def rate(self, prompt, default=None):
+        if default is not None and not self.ratings:
+            return default
         return self.ratings.pop(0)
 
 
@@ -187,7 +189,7 @@ def test_each_answer_is_handed_over_when_it_is_given(bank):
     questions = [bank.by_id()[i] for i in ("attention-dog-weight", "attention-why-sqrt-dk", "training-why-warmup")]
     events: list = []
     right_choice = correct_answer_text(questions[1], choice_order_for(questions[1], 4), "en")
-    person = ScriptedPerson(["33.3%", right_choice, "no idea"], events, ratings=[1])  # 1 = again
+    person = ScriptedPerson(["33.3%", right_choice, "no idea"], events, ratings=[3, 4, 1])  # good, easy, again
 
     def on_answer(result: AnswerResult):
         events.append(("committed", result.question_id, result.correct))
@@ -200,8 +202,9 @@ def test_each_answer_is_handed_over_when_it_is_given(bank):
     # Committed before the next question is shown, and the self-graded one after the model answer.
     assert events.index(committed[0]) < events.index(("question", "attention-why-sqrt-dk"))
     assert events.index(("model", "training-why-warmup")) < events.index(committed[2])
-    assert result.finished and [r.note for r in result.results][2] == "self-graded"
-    assert [r.rating for r in result.results] == [None, None, 1]  # only the self-graded one chose a rating
+    assert result.finished and [r.self_graded for r in result.results] == [False, False, True]
+    # Good after a right answer is the default (None); easy and the self-grade are kept.
+    assert [r.rating for r in result.results] == [None, 4, 1]
     assert result.results[0].answered_at.tzinfo is not None
 
 
@@ -219,7 +222,7 @@ def test_an_unreadable_answer_in_a_pipe_counts_as_wrong_with_a_note(bank):
                          lang="en", answers=LineAnswers(io.StringIO("zz\nwarm-up helps\n")), view=RecordingView([]))
     first, second = result.results
     assert first.correct is False and "not an answer" in first.note
-    assert second.correct is None and "model answer" in second.note  # self-graded: not graded in a pipe
+    assert second.correct is None and "not rated" in second.note  # no rating line after it: not graded
     totals = result.totals()
     assert (totals["correct"], totals["wrong"], totals["ungraded"], totals["score"]) == (0, 1, 1, 0.0)
 
@@ -247,3 +250,46 @@ def test_all_with_no_family_installed(bank, monkeypatch):
     monkeypatch.setattr(generators, "__path__", [])  # nothing to import either
     with pytest.raises(UserError, match="no generator families are installed"):
         plan_session(bank, generated=["all"])
+
+
+def test_in_a_pipe_the_line_after_a_short_answer_is_its_rating_when_it_is_one(bank):
+    short, numeric = bank.by_id()["training-why-warmup"], bank.by_id()["attention-dog-weight"]
+    rated = run_session([short, numeric], seed=1, lang="en", answers=LineAnswers(io.StringIO("warm-up\n2\n1/3\n")),
+                        view=RecordingView([]))
+    assert [(r.correct, r.rating, r.self_graded) for r in rated.results] == [(True, 2, True), (True, None, False)]
+    # Not a rating: no grade, and that line is the next question's answer.
+    unrated = run_session([short, numeric], seed=1, lang="en", answers=LineAnswers(io.StringIO("warm-up\n1/3\n")),
+                          view=RecordingView([]))
+    assert [(r.correct, r.given) for r in unrated.results] == [(None, "warm-up"), (True, "1/3")]
+    again = run_session([short], seed=1, lang="en", answers=LineAnswers(io.StringIO("warm-up\nagain\n")),
+                        view=RecordingView([]))
+    assert (again.results[0].correct, again.results[0].rating) == (False, 1)
+
+
+def test_undecodable_or_out_of_range_lines_in_a_pipe_are_wrong_with_a_note(bank):
+    numeric = bank.by_id()["attention-dog-weight"]
+    lines = io.BytesIO(b"\xff\n3.15x10^999999\n" + b"9" * 100_000 + b"\n1/3\n")
+    result = run_session([numeric] * 4, seed=1, lang="zh", answers=LineAnswers(lines), view=RecordingView([]))
+    notes = [r.note for r in result.results]
+    assert [r.correct for r in result.results] == [False, False, False, True]
+    assert "UTF-8" in notes[0] and "记为错误" in notes[0] and "不是数字" in notes[1] and "太长" in notes[2]
+
+
+def test_undecodable_lines_at_a_terminal_are_asked_again(bank):
+    from llmprep.quiz.session import TerminalAnswers
+
+    class Console:
+        def __init__(self, lines):
+            self.lines = lines
+            self.out = self
+
+        def input(self, prompt):
+            return self.lines.pop(0)
+
+    events: list = []
+    terminal = TerminalAnswers(Console(["\udcff", "3.15x10^999999", "1/3", ""]))
+    result = run_session([bank.by_id()["attention-dog-weight"]], seed=1, lang="en", answers=terminal,
+                         view=RecordingView(events))
+    retries = [e[1] for e in events if e[0] == "retry"]
+    assert len(retries) == 2 and "UTF-8" in retries[0] and "not a number" in retries[1]
+    assert result.results[0].correct is True

@@ -117,11 +117,11 @@ def test_a_changed_question_keeps_its_history_and_the_change_is_noted(tiny_bank,
 
 
 def test_a_self_graded_answer_is_scheduled_with_the_rating_chosen(tmp_path):
-    from llmprep.quiz.bank import Question
+    from llmprep.quiz.question import parse_question
     from llmprep.quiz.session import parse_rating, run_session
 
     assert [parse_rating(r) for r in ("1", "hard", "G", "4", "y", "n", "好", "maybe")] == [1, 2, 3, 4, 3, 1, 3, None]
-    question = Question.model_validate({
+    question = parse_question({
         "id": "training-why-warmup", "topic": "training", "type": "short", "difficulty": "medium",
         "prompt": {"en": "Why warm up?", "zh": "为什么预热？"}, "answer": {"en": "Adam's early steps.", "zh": "早期步长。"},
         "explanation": {"en": "Early estimates are noisy.", "zh": "早期估计噪声大。"}, "sources": [{"ref": "test"}]})

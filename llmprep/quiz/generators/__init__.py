@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from llmprep.quiz.bank import Question
+    from llmprep.quiz.schema import Question
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from llmprep.quiz.bank import Question
+from llmprep.quiz.question import Question, parse_question
 
 
 class Draw:
@@ -81,7 +81,8 @@ def matrix_text(rows: Sequence[Sequence[float]], show=fixed) -> str:
     return "[" + ", ".join(vector_text(row, show) for row in rows) + "]"
 
 
-# How to type a vector or matrix answer (answers.parse_numbers reads these forms).
+# How to type a vector or matrix answer (answers.parse_numbers reads these forms); the tolerance
+# itself is shown with every numeric question (numeric.py has the one policy).
 TYPE_VECTOR = {"en": "Type the {n} numbers separated by spaces.",
                "zh": "请输入这 {n} 个数，用空格分隔。"}
 TYPE_MATRIX = {"en": "Type the {rows} rows separated by ';', each row's {columns} numbers separated by spaces "
@@ -126,4 +127,4 @@ def make_question(
     }
     optional = {"tolerance": tolerance, "unit": unit, "choices": choices}
     fields.update({name: value for name, value in optional.items() if value is not None})
-    return Question(**fields)
+    return parse_question(fields)
