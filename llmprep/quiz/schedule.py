@@ -76,14 +76,6 @@ def advance_card(card_json: str | None, rating: int, reviewed_at: datetime) -> t
     return json.dumps(card.to_dict()), card.due
 
 
-def replay_card(reviews: Iterable[tuple[int, datetime]]) -> tuple[str, datetime] | None:
-    """A card's state from its rated reviews (rating, time), in time order; None when there are none."""
-    state: tuple[str, datetime] | None = None
-    for rating, reviewed_at in sorted(reviews, key=lambda review: review[1]):
-        state = advance_card(state[0] if state else None, rating, reviewed_at)
-    return state
-
-
 def _utc(moment: datetime) -> datetime:
     # fsrs insists on tzinfo being exactly timezone.utc.
     return moment.astimezone(timezone.utc)
@@ -129,9 +121,9 @@ def pick_scheduled(bank: Bank, store: Store, *, count: int, new: int, seed: int,
                    now: datetime | None = None) -> ScheduledPick:
     """Due reviews first (most overdue first), then up to `new` never-rated bank questions; `count` at most."""
     now = now or datetime.now(timezone.utc)
-    due, notes = due_questions(store.due_cards(now), bank, seed)
+    due, notes = due_questions(store.reviews.due_cards(now), bank, seed)
     due = due[:count]
-    scheduled = store.scheduled_card_ids()
+    scheduled = store.reviews.scheduled_card_ids()
     unseen = [q for q in bank.questions if q.id not in scheduled]
     fresh = seeded_selection(unseen, min(new, count - len(due)), seed)
     return ScheduledPick(questions=due + fresh, due=len(due), new=len(fresh), notes=notes)
@@ -142,7 +134,7 @@ def pick_due_only(bank: Bank, store: Store, *, count: int, seed: int, topics: Se
                   now: datetime | None = None) -> ScheduledPick:
     """Only the due cards (most overdue first), narrowed by the filters; `count` at most."""
     now = now or datetime.now(timezone.utc)
-    cards = [card for card in store.due_cards(now) if not topics or card.topic in topics]
+    cards = [card for card in store.reviews.due_cards(now) if not topics or card.topic in topics]
     questions, notes = due_questions(cards, bank, seed)
     if difficulties or types:
         # Generated questions have a difficulty and type too, so the same filter applies.
@@ -171,7 +163,7 @@ class AnswerRecorder:
                               reviewed_at=result.answered_at, rating=rating_of(result), correct=result.correct,
                               given=result.given, seconds=round(result.seconds, 3),
                               content_hash=content_hash(question))
-        changed = self.store.record_review(record, advance_card)
+        changed = self.store.reviews.record(record, advance_card)
         if changed and self.on_change is not None:
             self.on_change(question.id)
 
@@ -212,11 +204,11 @@ def plan_quiz(bank: Bank, store: Store, *, count: int, new: int, seed: int | Non
         pick = pick_due_only(bank, store, count=count, seed=seed, topics=check_topics(topics),
                              difficulties=difficulties, types=types, now=now)
     else:
-        if not bank.questions and not store.scheduled_card_ids():
+        if not bank.questions and not store.reviews.scheduled_card_ids():
             raise UserError("the question bank is empty", where="llmprep quiz",
                             fix="try generated questions: `llmprep quiz --generated all`")
         pick = pick_scheduled(bank, store, count=count, new=new, seed=seed, now=now)
-    upcoming = store.next_due(now) if not pick.questions else None
+    upcoming = store.reviews.next_due(now) if not pick.questions else None
     schedule = {"mode": "due" if due_only else "review", "due": pick.due, "new": pick.new,
                 "next_due": iso_utc(upcoming.due) if upcoming else None}
     info: list[str] = []
@@ -264,10 +256,10 @@ def streak_days(times: Iterable[datetime], today: date) -> int:
 def outlook(store: Store, now: datetime | None = None) -> dict:
     """What comes after a session: reviews due now, the next one's time, those due within a day, the streak."""
     now = now or datetime.now(timezone.utc)
-    due_now = len(store.due_cards(now))
-    upcoming = store.next_due(now)
-    within_day = len(store.due_cards(now + timedelta(days=1))) - due_now
-    times = store.activity_times(now - timedelta(days=400))
+    due_now = len(store.reviews.due_cards(now))
+    upcoming = store.reviews.next_due(now)
+    within_day = len(store.reviews.due_cards(now + timedelta(days=1))) - due_now
+    times = store.reviews.activity_times(now - timedelta(days=400))
     return {"due_now": due_now, "next_due": iso_utc(upcoming.due) if upcoming else None,
             "next_due_text": describe_due(upcoming.due, now) if upcoming else None,
             "due_within_day": within_day, "streak_days": streak_days(times, now.astimezone().date())}
