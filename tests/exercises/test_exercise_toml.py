@@ -139,3 +139,15 @@ def test_tolerance_reads_both_spellings_and_is_strict():
     for bad in ({"atoll": 1.0}, {"atol": "1"}, {"atol": True}, {"rtol": -1.0}):
         with pytest.raises(ValueError):
             Tolerance.model_validate(bad)
+
+
+def test_every_command_that_loads_the_catalog_exits_2(planted, run_cli, tmp_path):
+    path = planted("layer-norm", lambda text: text.replace("differentiable = true", "diferentiable = true", 1))
+    reference = str(tmp_path / "exercises" / "layer-norm" / "reference.py")
+    for command in (["exercises"], ["hint", "layer-norm"], ["start", "layer-norm", str(tmp_path / "work")],
+                    ["solution", "layer-norm"], ["check", reference], ["check", reference, "--exercise", "layer-norm"],
+                    ["next"]):  # bench too, but it probes the machine first (seconds): see test_bench_cli
+        result = run_cli(*command)
+        assert result.exit_code == 2, (command, result.output)
+        assert "`diferentiable`: unknown key; did you mean 'differentiable'?" in result.stderr, (command, result.stderr)
+        assert path in result.stderr and "Traceback" not in result.stderr
