@@ -110,9 +110,9 @@ def show(question_id: str, lang: str | None, with_source: bool, as_json: bool) -
 @questions.command(help="""Lint a bank directory (default: the bundled bank) or one topic file.
 
 Checks every file against questions/FORMAT.md and lists every problem with its file, line,
-question id and field. Exit code 0 when clean, 1 when there are problems, 2 when PATH
-cannot be read. Reading is bounded: at most 1 MiB a file, no YAML aliases, nesting at most
-64 deep, numbers at most 400 digits.
+question id and field. Exit code 0 when clean, 1 when there are problems, 2 when a file
+cannot be read as bank YAML at all. Reading is bounded: at most 1 MiB a file, a regular
+file, no YAML aliases, nesting at most 64 deep, numbers at most 400 characters.
 
 \b
   llmprep questions validate
@@ -151,4 +151,5 @@ def validate(path: str | None, as_json: bool) -> None:
         else:
             console.print(f"[green]✓[/green] {len(bank.questions)} questions in {len(bank.files)} file(s), "
                           "no problems")
-    raise SystemExit(1 if problems else 0)
+    unreadable = any(problem.field in ("file", "yaml") for problem in problems)
+    raise SystemExit(2 if unreadable else 1 if problems else 0)

@@ -26,6 +26,8 @@ from llmprep.quiz.schema import Loc, Paper, Source, SourceDocument, SourcesFile,
 from llmprep.quiz.yaml_reading import read_yaml
 
 SOURCES_FILE = "sources.yaml"
+MAX_QUESTIONS_PER_FILE = 1000  # checking costs about 0.5 ms a question: this keeps a file under a second
+MAX_PROBLEMS_PER_FILE = 200
 
 __all__ = ["Bank", "BankError", "BankProblem", "Question", "Source", "SourceDocument", "Text", "Tolerance",
            "check_topics", "count_lines", "load_bank", "read_bank", "read_topic_file"]
@@ -217,8 +219,15 @@ def read_topic_file(path: Path, sources: SourcesFile | None) -> tuple[list[Quest
     if not isinstance(data, list):
         problems.append(BankProblem(display, "the file should hold a list of questions (`- id: ...`)", line=1))
         return [], problems
+    if len(data) > MAX_QUESTIONS_PER_FILE:
+        problems.append(BankProblem(display, f"holds {len(data):,} items; a topic file holds at most "
+                                    f"{MAX_QUESTIONS_PER_FILE:,} questions", line=1))
+        return [], problems
     questions: list[Question] = []
     for index, item in enumerate(data):
+        if len(problems) >= MAX_PROBLEMS_PER_FILE:
+            problems.append(BankProblem(display, f"stopped after {MAX_PROBLEMS_PER_FILE} problems; fix those first"))
+            break
         item_node = root.value[index]
         raw_id = item.get("id") if isinstance(item, dict) else None
         label = raw_id if isinstance(raw_id, str) else f"question #{index + 1}"

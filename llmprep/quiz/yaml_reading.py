@@ -2,8 +2,8 @@
 
 A bank file is a regular file of at most 1 MiB, UTF-8, without YAML aliases (a 550-byte
 "billion laughs" file, or `answer: &r [1, *r]`, expands without end), nested at most 64
-deep, and with no number longer than 400 digits (Python refuses to read a 100,000-digit
-integer). The events are scanned for these before any node is built, so each check costs
+deep, with at most 20,000 values (each costs a node and a check) and no number longer than
+400 characters (Python refuses to read a 100,000-digit integer). The events are scanned for these before any node is built, so each check costs
 one pass over the text.
 """
 
@@ -20,10 +20,14 @@ import yaml
 MAX_BYTES = 1 << 20
 MAX_DEPTH = 64
 MAX_DIGITS = 400
+# The whole bank (300+ questions in 16 files) is about 20,000 events, its largest file under 2,000;
+# each event costs ~50 µs to scan, build and check on a busy machine, so this keeps a file near a second.
+MAX_EVENTS = 20_000
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NUMBERISH = re.compile(r"^[-+]?[0-9_.,:eE+-]+$")
 
-# (line or None, field or None, message)
+# (line or None, field or None, message); the field is "file" when the file cannot be read at all and
+# "yaml" when it is not YAML the bank accepts: `questions validate` exits 2 on those, 1 on the rest.
 Found = list[tuple[int | None, str | None, str]]
 
 
@@ -33,22 +37,22 @@ def read_text(path: Path) -> tuple[str | None, Found]:
         # O_NONBLOCK: opening a FIFO with no writer must not wait for one.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
-        return None, [(None, None, f"cannot read: {error.strerror}")]
+        return None, [(None, "file", f"cannot read: {error.strerror}")]
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
-            return None, [(None, None, "not a regular file (a FIFO, device or directory); a bank file is plain text")]
+            return None, [(None, "file", "not a regular file (a FIFO, device or directory); a bank file is plain text")]
         if info.st_size > MAX_BYTES:
-            return None, [(None, None, f"is {info.st_size:,} bytes; a bank file is at most {MAX_BYTES:,} (1 MiB): "
+            return None, [(None, "file", f"is {info.st_size:,} bytes; a bank file is at most {MAX_BYTES:,} (1 MiB): "
                            "split the topic")]
         data = handle.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        return None, [(None, None, f"is over {MAX_BYTES:,} bytes (1 MiB); split the topic")]
+        return None, [(None, "file", f"is over {MAX_BYTES:,} bytes (1 MiB); split the topic")]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
-        return None, [(line, None, f"not UTF-8 text ({error.reason} at byte {error.start})")]
+        return None, [(line, "file", f"not UTF-8 text ({error.reason} at byte {error.start})")]
 
 
 def _yaml_problem(error: yaml.YAMLError) -> Found:
@@ -64,11 +68,15 @@ def _yaml_problem(error: yaml.YAMLError) -> Found:
 def scan_events(text: str) -> Found:
     """The first alias, over-deep nesting or over-long number in `text`, found from its parse events."""
     loader = _LOADER(text)
-    depth = 0
+    depth = events = 0
     try:
         while loader.check_event():
             event = loader.get_event()
             line = event.start_mark.line + 1
+            events += 1
+            if events > MAX_EVENTS:
+                return [(line, "yaml", f"more than {MAX_EVENTS:,} YAML values; a bank file holds a few hundred "
+                         "questions at most: split it")]
             if isinstance(event, yaml.AliasEvent):
                 return [(line, "yaml", f"a YAML alias (*{event.anchor}) is not allowed in the bank: write the value "
                          "out (aliases can expand without bound)")]
@@ -78,7 +86,7 @@ def scan_events(text: str) -> Found:
                     return [(line, "yaml", f"nested more than {MAX_DEPTH} levels deep")]
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
-            elif isinstance(event, yaml.ScalarEvent) and event.style is None and len(event.value) > MAX_DIGITS \
+            elif isinstance(event, yaml.ScalarEvent) and not event.style and len(event.value) > MAX_DIGITS \
                     and _NUMBERISH.match(event.value):
                 return [(line, "yaml", f"a number with {len(event.value):,} characters; the bank allows at most "
                          f"{MAX_DIGITS} (quote it if it is text)")]
