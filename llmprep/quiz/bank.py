@@ -85,7 +85,7 @@ class BankError(UserError):
 
 _OWNERS = fields_by_type()
 # Every key the format knows, for "did you mean" on an unknown one.
-_KNOWN_KEYS = sorted(set(_OWNERS) | set(Source.model_fields) | set(Tolerance.model_fields) | set(Text.model_fields))
+_KNOWN_KEYS = sorted(set(_OWNERS) | set(Source.model_fields) | {"abs", "rel"} | set(Text.model_fields))
 
 
 def _message(error: dict[str, Any], kind: str | None) -> str:
