@@ -86,10 +86,12 @@ def random_cases(gen, count):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """One step over 1M, 16M and 64M parameters (float32)."""
-    return [Case(f"{n // 2**20}M params", (torch.randn(n), torch.randn(1, n) * 0.1), {"shapes": [(n,)]})
-            for n in (2**20, 2**24, 2**26)]
+from llmprep.bench.declaration import Bench  # noqa: E402
+
+
+def _bench_case(gen, P):
+    """One step over P parameters (float32)."""
+    return Case(f"P={P}", (torch.randn(P, generator=gen), torch.randn(1, P, generator=gen) * 0.1), {"shapes": [(P,)]})
 
 
 def flops(case):
@@ -109,3 +111,6 @@ def builtin(params, grads, exp_avgs, exp_avg_sqs, step, lr=1e-3, betas=(0.9, 0.9
     state_steps = [torch.tensor(float(step - 1)) for _ in params]  # adamw counts them up itself
     adamw(params, grads, exp_avgs, exp_avg_sqs, [], state_steps, amsgrad=False, beta1=betas[0], beta2=betas[1],
           lr=lr, weight_decay=weight_decay, eps=eps, maximize=False)
+
+
+BENCH = Bench(dims={"P": [2**20, 2**24, 2**26]}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)

@@ -68,10 +68,12 @@ def properties(case, output, reference):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """Cases to time: batch 8, sequences of 128 to 2048 tokens."""
-    gen = torch.Generator().manual_seed(0)
-    return [Case(f"B8 T{T}", (torch.randint(1, T + 1, (8,), generator=gen), T)) for T in (128, 512, 2048)]
+from llmprep.bench.declaration import Bench  # noqa: E402
+
+
+def _bench_case(gen, T, B):
+    """Masks for B sequences of up to T tokens."""
+    return Case(f"T={T}", (torch.randint(1, T + 1, (B,), generator=gen), T))
 
 
 def flops(case):
@@ -96,3 +98,6 @@ def builtin(lengths, max_len):
     future = causal.isinf()
     return {"causal": causal, "causal_bool": future, "key_padding": padding, "key_padding_additive": additive,
             "sdpa": (~future[None] & ~padding[:, None, :])[:, None]}
+
+
+BENCH = Bench(dims={"T": [128, 512, 2048]}, fixed={"B": 8}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)

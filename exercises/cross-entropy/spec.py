@@ -78,10 +78,12 @@ def random_cases(gen, count):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """Language-model sized batches: tokens × vocabulary, float32."""
-    return [Case(f"{n}x{v}", (torch.randn(n, v), torch.randint(0, v, (n,))))
-            for n, v in ((1024, 8192), (4096, 32000), (8192, 50304))]
+from llmprep.bench.declaration import Bench  # noqa: E402
+
+
+def _bench_case(gen, N, V):
+    """N tokens over a V-word vocabulary, float32."""
+    return Case(f"N={N}", (torch.randn(N, V, generator=gen), torch.randint(0, V, (N,), generator=gen)))
 
 
 def flops(case):
@@ -98,3 +100,6 @@ def bytes_moved(case):
 def builtin(logits, targets, ignore_index=-100):
     """The PyTorch built-in to compare with."""
     return torch.nn.functional.cross_entropy(logits, targets, ignore_index=ignore_index)
+
+
+BENCH = Bench(dims={"N": [1024, 4096, 8192]}, fixed={"V": 32000}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)

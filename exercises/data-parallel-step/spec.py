@@ -81,5 +81,4 @@ def properties(case, output, reference):
 
 
 # No built-in to time against: DistributedDataParallel wraps a model instead of computing one step,
-# and the step is dominated by process-group latency, not arithmetic (so no bench sizes either).
-builtin = None
+# and the step is dominated by process-group latency, not arithmetic (so no BENCH either).

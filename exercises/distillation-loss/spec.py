@@ -72,11 +72,13 @@ def properties(case, output, reference):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """Batches of rows over a 32,000-token vocabulary."""
-    V = 32_000
-    return [Case(f"N{N} V{V}", (torch.randn(N, V), torch.randn(N, V), torch.randint(0, V, (N,))),
-                 {"T": 2.0, "alpha": 0.5}) for N in (64, 512, 2048)]
+from llmprep.bench.declaration import Bench  # noqa: E402
+
+
+def _bench_case(gen, N, V):
+    """N rows over a V-token vocabulary."""
+    return Case(f"N={N}", (torch.randn(N, V, generator=gen), torch.randn(N, V, generator=gen),
+                           torch.randint(0, V, (N,), generator=gen)), {"T": 2.0, "alpha": 0.5})
 
 
 def flops(case):
@@ -88,3 +90,6 @@ def bytes_moved(case):
     """Read both logit tensors and the targets; the output is one number."""
     student, teacher, targets = case.args
     return (student.numel() + teacher.numel()) * student.element_size() + targets.numel() * 8
+
+
+BENCH = Bench(dims={"N": [64, 512, 2048]}, fixed={"V": 32000}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)

@@ -61,11 +61,12 @@ def random_cases(gen, count):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """Cases to time: a GPT-2 and a LLaMA-sized table, a batch of token ids, scaled."""
-    gen = torch.Generator().manual_seed(0)
-    return [Case(f"V{V} d{D} ids {B}x{T}", (_ids(gen, V, B, T), torch.randn(V, D)), {"scale": True})
-            for V, D, B, T in ((50257, 768, 8, 512), (32000, 4096, 8, 1024), (32000, 4096, 32, 2048))]
+from llmprep.bench.declaration import Bench  # noqa: E402
+
+
+def _bench_case(gen, T, B, V, D):
+    """B sequences of T token ids into a V × D table, scaled."""
+    return Case(f"T={T}", (_ids(gen, V, B, T), torch.randn(V, D, generator=gen)), {"scale": True})
 
 
 def flops(case):
@@ -84,3 +85,6 @@ def builtin(ids, weight, scale=False):
     """F.embedding, scaled the same way."""
     out = torch.nn.functional.embedding(ids, weight)
     return out * math.sqrt(weight.shape[1]) if scale else out
+
+
+BENCH = Bench(dims={"T": [128, 512, 2048]}, fixed={"B": 8, "V": 32000, "D": 1024}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)

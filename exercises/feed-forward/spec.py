@@ -89,16 +89,15 @@ def random_cases(gen, count):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """Cases to time: tokens × d_model → d_ff = 4·d_model, GELU."""
-    cases = []
-    for tokens, d_model in ((512, 256), (2048, 768), (4096, 1024)):
-        d_ff = 4 * d_model
-        weights = (torch.randn(d_ff, d_model) / d_model ** 0.5, torch.zeros(d_ff),
-                   torch.randn(d_model, d_ff) / d_ff ** 0.5, torch.zeros(d_model))
-        cases.append(Case(f"N{tokens} d{d_model} ff{d_ff} gelu", (torch.randn(tokens, d_model), *weights),
-                          {"activation": "gelu"}))
-    return cases
+from llmprep.bench.declaration import Bench  # noqa: E402
+
+
+def _bench_case(gen, N, d):
+    """N tokens × d_model → d_ff = 4·d_model, GELU."""
+    d_ff = 4 * d
+    weights = (torch.randn(d_ff, d, generator=gen) / d ** 0.5, torch.zeros(d_ff),
+               torch.randn(d, d_ff, generator=gen) / d_ff ** 0.5, torch.zeros(d))
+    return Case(f"N={N}", (torch.randn(N, d, generator=gen), *weights), {"activation": "gelu"})
 
 
 def flops(case):
@@ -116,4 +115,7 @@ def bytes_moved(case):
     return (sum(t.numel() for t in tensors) + case.args[0].numel()) * case.args[0].element_size()
 
 
-builtin = None  # PyTorch has no feed-forward built-in (nn.TransformerEncoderLayer hides it inside)
+# No built-in: PyTorch has no feed-forward built-in (nn.TransformerEncoderLayer hides it inside)
+
+
+BENCH = Bench(dims={"N": [512, 2048, 8192]}, fixed={"d": 768}, make=_bench_case, flops=flops, bytes_moved=bytes_moved)

@@ -51,11 +51,12 @@ def random_cases(gen, count):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """Cases to time: batch 4, d_model 1024, 16 query heads sharing 4 KV heads (head dim 64), causal."""
-    return [Case(f"B4 T{T} d1024 h16 kv4", (torch.randn(4, T, 1024),), {"is_causal": True},
-                 init=_init(1024, 16, 4))
-            for T in (128, 512, 1024)]
+from llmprep.bench.declaration import Bench  # noqa: E402
+
+
+def _bench_case(gen, T, B, d, h, kv):
+    """Causal, 16 query heads sharing 4 KV heads (head dim 64)."""
+    return Case(f"T={T}", (torch.randn(B, T, d, generator=gen),), {"is_causal": True}, init=_init(d, h, kv))
 
 
 def flops(case):
@@ -96,3 +97,6 @@ def builtin(d_model, n_heads, n_kv_heads):
             return self.out_proj(y.transpose(1, 2).reshape(B, T, -1))
 
     return Builtin()
+
+
+BENCH = Bench(dims={"T": [128, 512, 1024]}, fixed={"B": 4, "d": 1024, "h": 16, "kv": 4}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)

@@ -78,9 +78,12 @@ def properties(case, output, reference):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """nn.Linear weights of growing size (out_features, in_features), one scale per output row."""
-    return [Case(f"{o}x{i}", (torch.randn(o, i),)) for o, i in ((1024, 1024), (4096, 4096), (11008, 4096))]
+from llmprep.bench.declaration import Bench  # noqa: E402
+
+
+def _bench_case(gen, rows, cols):
+    """An nn.Linear weight (out_features = rows, in_features = cols), one scale per output row."""
+    return Case(f"rows={rows}", (torch.randn(rows, cols, generator=gen),))
 
 
 def flops(case):
@@ -110,3 +113,6 @@ def builtin(w, dim=0):
 def dequantize_int8(q, scale):
     """The built-in's dequantize, found by the harness beside `builtin` as it is beside a submission."""
     return q.to(scale.dtype) * scale
+
+
+BENCH = Bench(dims={"rows": [1024, 4096, 11008]}, fixed={"cols": 4096}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)

@@ -109,12 +109,15 @@ def properties(case, output, reference):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """A bigger model (4 layers, d_model 256) and a prompt of 16, generating 32 to 256 tokens:
-    the time per token stays flat with a cache and grows with the length without one."""
+from llmprep.bench.declaration import Bench  # noqa: E402
+
+
+def _bench_case(gen, N, P):
+    """A bigger model (4 layers, d_model 256) and a prompt of P, generating N tokens: the time per
+    token stays flat with a cache and grows with the length without one."""
     config = _config(vocab=1024, d_model=256, n_heads=8, n_layers=4, n_ctx=512, weights_seed=0)
-    prompt = torch.randint(1024, (1, 16), generator=torch.Generator().manual_seed(0))
-    return [Case(f"P16 +{n} tokens", (None, prompt, n), init=config) for n in (32, 64, 128, 256)]
+    prompt = torch.randint(1024, (1, P), generator=gen)
+    return Case(f"N={N}", (None, prompt, N), init=config)
 
 
 def flops(case):
@@ -147,3 +150,6 @@ def builtin(model, prompt_ids, max_new_tokens):
     for _ in range(max_new_tokens):
         ids = torch.cat([ids, model(ids)[:, -1].argmax(dim=-1, keepdim=True)], dim=1)
     return ids
+
+
+BENCH = Bench(dims={"N": [32, 64, 128, 256]}, fixed={"P": 16}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)

@@ -80,10 +80,12 @@ def random_cases(gen, count):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """Cases to time: (tokens, features), small to large."""
-    return [Case(f"{n}x{d}", (torch.randn(n, d), torch.ones(d), torch.zeros(d)))
-            for n, d in ((2048, 768), (8192, 1024), (8192, 4096))]
+from llmprep.bench.declaration import Bench  # noqa: E402
+
+
+def _bench_case(gen, N, D):
+    """N tokens of D features."""
+    return Case(f"N={N}", (torch.randn(N, D, generator=gen), torch.ones(D), torch.zeros(D)))
 
 
 def flops(case):
@@ -100,3 +102,6 @@ def bytes_moved(case):
 def builtin(x, weight, bias, eps=1e-5):
     """PyTorch's fused LayerNorm."""
     return torch.nn.functional.layer_norm(x, (x.shape[-1],), weight, bias, eps)
+
+
+BENCH = Bench(dims={"N": [2048, 8192, 16384]}, fixed={"D": 1024}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)

@@ -47,10 +47,12 @@ def random_cases(gen, count):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """Unmerged LoRA (r = 16) on a 4096-wide projection, for growing numbers of tokens."""
-    return [Case(f"tokens {n} d4096 r16", (torch.randn(n, 4096),), init=_init(4096, 4096, 16, 32.0))
-            for n in (128, 1024, 4096)]
+from llmprep.bench.declaration import Bench  # noqa: E402
+
+
+def _bench_case(gen, N, d, r):
+    """Unmerged LoRA (rank r, alpha 32) on a d-wide projection, for N tokens."""
+    return Case(f"N={N}", (torch.randn(N, d, generator=gen),), init=_init(d, d, r, 32.0))
 
 
 def flops(case):
@@ -72,3 +74,6 @@ def bytes_moved(case):
 def builtin(in_features, out_features, r, alpha):
     """A plain nn.Linear of the same shape: what the merged layer costs (its own weights)."""
     return torch.nn.Linear(in_features, out_features)
+
+
+BENCH = Bench(dims={"N": [128, 1024, 4096]}, fixed={"d": 4096, "r": 16}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)

@@ -111,12 +111,13 @@ def properties(case, output, reference):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """Batches of BERT-base pre-training: 8×128, 32×512, 256×512 tokens."""
-    gen = torch.Generator().manual_seed(0)
-    return [Case(f"{rows}x{length}", (_batch(gen, BERT, rows, length), BERT["mask_id"], BERT["vocab_size"],
-                                       list(BERT["special_ids"])), {"mlm_probability": 0.15})
-            for rows, length in ((8, 128), (32, 512), (256, 512))]
+from llmprep.bench.declaration import Bench  # noqa: E402
+
+
+def _bench_case(gen, rows, L):
+    """Batches of BERT-base pre-training: rows × L tokens."""
+    return Case(f"rows={rows}", (_batch(gen, BERT, rows, L), BERT["mask_id"], BERT["vocab_size"],
+                                 list(BERT["special_ids"])), {"mlm_probability": 0.15})
 
 
 def flops(case):
@@ -129,4 +130,7 @@ def bytes_moved(case):
     return 3 * case.args[0].numel() * 8
 
 
-builtin = None  # Hugging Face's DataCollatorForLanguageModeling does this; PyTorch has no built-in
+# No built-in: Hugging Face's DataCollatorForLanguageModeling does this; PyTorch has no built-in
+
+
+BENCH = Bench(dims={"rows": [8, 32, 256]}, fixed={"L": 512}, make=_bench_case, flops=flops, bytes_moved=bytes_moved)

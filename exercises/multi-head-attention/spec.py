@@ -40,11 +40,13 @@ def random_cases(gen, count):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """Cases to time, small to large."""
-    return [Case(f"B8 T{T} d512 h8", (torch.randn(8, T, 512),), {"is_causal": True},
-                 init={"d_model": 512, "n_heads": 8})
-            for T in (128, 512, 1024)]
+from llmprep.bench.declaration import Bench  # noqa: E402
+
+
+def _bench_case(gen, T, B, d, h):
+    """Causal self-attention of B sequences of T tokens."""
+    return Case(f"T={T}", (torch.randn(B, T, d, generator=gen),), {"is_causal": True},
+                init={"d_model": d, "n_heads": h})
 
 
 def flops(case):
@@ -76,3 +78,6 @@ def builtin(d_model, n_heads):
             return self.mha(x, x, x, attn_mask=mask, need_weights=False)[0]
 
     return Builtin()
+
+
+BENCH = Bench(dims={"T": [128, 512, 1024]}, fixed={"B": 8, "d": 512, "h": 8}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)

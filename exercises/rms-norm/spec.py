@@ -61,10 +61,12 @@ def random_cases(gen, count):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """Cases to time: (tokens, features), small to large."""
-    return [Case(f"{n}x{d}", (torch.randn(n, d), torch.ones(d)))
-            for n, d in ((2048, 768), (8192, 1024), (8192, 4096))]
+from llmprep.bench.declaration import Bench  # noqa: E402
+
+
+def _bench_case(gen, N, D):
+    """N tokens of D features."""
+    return Case(f"N={N}", (torch.randn(N, D, generator=gen), torch.ones(D)))
 
 
 def flops(case):
@@ -81,3 +83,6 @@ def bytes_moved(case):
 def builtin(x, weight, eps=1e-6):
     """PyTorch's RMSNorm."""
     return torch.nn.functional.rms_norm(x, (x.shape[-1],), weight, eps)
+
+
+BENCH = Bench(dims={"N": [2048, 8192, 16384]}, fixed={"D": 1024}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)

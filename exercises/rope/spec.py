@@ -103,10 +103,12 @@ def properties(case, output, reference):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """Cases to time: (batch, heads, positions, head dim), small to large."""
-    return [Case(f"B{B} H{H} T{T} D{D}", (torch.randn(B, H, T, D),), tolerance_scale=_scale(T))
-            for B, H, T, D in ((1, 8, 512, 64), (4, 16, 1024, 128), (8, 32, 2048, 128))]
+from llmprep.bench.declaration import Bench  # noqa: E402
+
+
+def _bench_case(gen, T, B, H, D):
+    """(batch, heads, positions, head dim)."""
+    return Case(f"T={T}", (torch.randn(B, H, T, D, generator=gen),), tolerance_scale=_scale(T))
 
 
 def flops(case):
@@ -119,4 +121,7 @@ def bytes_moved(case):
     return 2 * case.args[0].numel() * case.args[0].element_size()
 
 
-builtin = None  # PyTorch has no rotary-embedding built-in
+# No built-in: PyTorch has no rotary-embedding built-in
+
+
+BENCH = Bench(dims={"T": [512, 1024, 2048]}, fixed={"B": 4, "H": 16, "D": 128}, make=_bench_case, flops=flops, bytes_moved=bytes_moved)

@@ -167,11 +167,13 @@ def properties(case, output, reference):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """One decoding step: a batch of rows over a real vocabulary, temperature 0.8, top-k 50, top-p 0.9."""
+from llmprep.bench.declaration import Bench  # noqa: E402
+
+
+def _bench_case(gen, rows, V):
+    """One decoding step: rows over a real vocabulary, temperature 0.8, top-k 50, top-p 0.9."""
     options = {"temperature": 0.8, "top_k": 50, "top_p": 0.9, "samples": 1}
-    return [Case(f"{rows}x{vocab}", (torch.randn(rows, vocab) * 3,), dict(options))
-            for rows, vocab in ((1, 32000), (16, 50257), (64, 128256))]
+    return Case(f"rows={rows}", (torch.randn(rows, V, generator=gen) * 3,), options)
 
 
 def flops(case):
@@ -186,4 +188,7 @@ def bytes_moved(case):
     return logits.numel() * logits.element_size() + logits.shape[0] * 8
 
 
-builtin = None  # PyTorch has no fused sampler (torch.multinomial is the last step of this exercise)
+# No built-in: PyTorch has no fused sampler (torch.multinomial is the last step of this exercise)
+
+
+BENCH = Bench(dims={"rows": [1, 16, 64]}, fixed={"V": 50257}, make=_bench_case, flops=flops, bytes_moved=bytes_moved)

@@ -90,13 +90,15 @@ def random_cases(gen, count):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """Cases to time, small to large: batch 4, 8 heads, head dim 64, causal."""
-    return [Case(f"B4 H8 T{T} D64", tuple(torch.randn(4, 8, T, 64) for _ in range(3)), {"is_causal": True})
-            for T in (128, 512, 2048)]
+from llmprep.bench.declaration import Bench  # noqa: E402
 
 
-def flops(case):
+def _bench_case(gen, T, B, H, D):
+    """Causal self-attention over T positions."""
+    return Case(f"T={T}", tuple(torch.randn(B, H, T, D, generator=gen) for _ in range(3)), {"is_causal": True})
+
+
+def _flops(case):
     """2·L·S·D for q kᵀ plus 2·L·S·Dv for weights·v, per batch element (softmax ignored)."""
     q, k, v = case.args
     batch = q[..., 0, 0].numel()
@@ -104,13 +106,17 @@ def flops(case):
     return batch * (2 * L * S * D + 2 * L * S * Dv)
 
 
-def bytes_moved(case):
+def _bytes_moved(case):
     """Reading q, k, v and writing the output (the minimum a fused kernel must move)."""
     q, k, v = case.args
     out = q.numel() // q.shape[-1] * v.shape[-1]
     return (q.numel() + k.numel() + v.numel() + out) * q.element_size()
 
 
-def builtin(q, k, v, mask=None, is_causal=False):
+def _builtin(q, k, v, mask=None, is_causal=False):
     """PyTorch's fused attention."""
     return torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=is_causal)
+
+
+BENCH = Bench(dims={"T": [128, 512, 2048]}, fixed={"B": 4, "H": 8, "D": 64}, make=_bench_case, flops=_flops,
+              bytes_moved=_bytes_moved, builtin=_builtin, sweep_from=512)

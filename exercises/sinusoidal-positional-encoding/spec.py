@@ -42,9 +42,12 @@ def properties(case, output, reference):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """Cases to time."""
-    return [Case(f"{n}x{d}", (n, d)) for n, d in ((2048, 512), (8192, 1024), (32768, 4096))]
+from llmprep.bench.declaration import Bench  # noqa: E402
+
+
+def _bench_case(gen, L, d):
+    """An L × d table."""
+    return Case(f"L={L}", (L, d))
 
 
 def flops(case):
@@ -59,4 +62,7 @@ def bytes_moved(case):
     return 4 * max_len * d_model
 
 
-builtin = None  # PyTorch has no built-in sinusoidal table
+# No built-in: PyTorch has no built-in sinusoidal table
+
+
+BENCH = Bench(dims={"L": [2048, 8192, 32768]}, fixed={"d": 1024}, make=_bench_case, flops=flops, bytes_moved=bytes_moved)

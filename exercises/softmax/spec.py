@@ -55,10 +55,12 @@ def properties(case, output, reference):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """Cases to time, smallest first (float32; bench casts them to its dtype)."""
-    return [Case(f"{rows}x{cols}", (torch.randn(rows, cols),), {"dim": -1})
-            for rows, cols in ((1024, 1024), (4096, 4096), (8192, 16384))]
+from llmprep.bench.declaration import Bench  # noqa: E402
+
+
+def _bench_case(gen, rows, cols):
+    """rows × cols, softmax over the last dimension (float32; bench casts to its dtype)."""
+    return Case(f"rows={rows}", (torch.randn(rows, cols, generator=gen),), {"dim": -1})
 
 
 def flops(case):
@@ -74,3 +76,6 @@ def bytes_moved(case):
 def builtin(x, dim=-1):
     """The PyTorch built-in to compare with."""
     return torch.softmax(x, dim=dim)
+
+
+BENCH = Bench(dims={"rows": [1024, 4096, 16384]}, fixed={"cols": 4096}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)

@@ -104,10 +104,12 @@ def properties(case, output, reference):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """Cases to time: one row of a 32k vocabulary, 8 rows of GPT-2's, 32 rows of Llama 3's."""
-    return [Case(f"{rows}x{vocab}", (torch.randn(rows, vocab) * 3, 0.9))
-            for rows, vocab in ((1, 32000), (8, 50257), (32, 128256))]
+from llmprep.bench.declaration import Bench  # noqa: E402
+
+
+def _bench_case(gen, rows, V):
+    """rows of a V-token vocabulary, p = 0.9."""
+    return Case(f"rows={rows}", (torch.randn(rows, V, generator=gen) * 3, 0.9))
 
 
 def flops(case):
@@ -121,4 +123,7 @@ def bytes_moved(case):
     return 2 * case.args[0].numel() * case.args[0].element_size()
 
 
-builtin = None  # PyTorch has no top-p built-in
+# No built-in: PyTorch has no top-p built-in
+
+
+BENCH = Bench(dims={"rows": [1, 8, 32]}, fixed={"V": 50257}, make=_bench_case, flops=flops, bytes_moved=bytes_moved)

@@ -58,10 +58,12 @@ def random_cases(gen, count):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """Cases to time: batch 8, d_model 512, 8 heads, d_ff 2048 (the 2017 base model), post-LN."""
-    return [Case(f"B8 T{T} d512 h8 ff2048", (torch.randn(8, T, 512),), init=_init(512, 8, 2048, False))
-            for T in (128, 512, 1024)]
+from llmprep.bench.declaration import Bench  # noqa: E402
+
+
+def _bench_case(gen, T, B, d, h, ff):
+    """The 2017 base model's block, post-LN."""
+    return Case(f"T={T}", (torch.randn(B, T, d, generator=gen),), init=_init(d, h, ff, False))
 
 
 def flops(case):
@@ -88,3 +90,6 @@ def builtin(d_model, n_heads, d_ff, norm_first=False):
             return super().forward(x, src_key_padding_mask=key_padding_mask)
 
     return Builtin(d_model, n_heads, d_ff, dropout=0.0, batch_first=True, norm_first=norm_first)
+
+
+BENCH = Bench(dims={"T": [128, 512, 1024]}, fixed={"B": 8, "d": 512, "h": 8, "ff": 2048}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)

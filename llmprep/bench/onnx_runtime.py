@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,7 @@ class ExportFailed(Exception):
     """Neither exporter could export the model; the message says why (both reasons)."""
 
 
-def _opset_of(path: Path) -> int | None:
+def opset_of(path: Path) -> int | None:
     import onnx
 
     model = onnx.load(str(path), load_external_data=False)
@@ -58,14 +57,14 @@ def export_module(module, example_inputs: tuple, path: Path, input_names: list[s
         with redirect_stdout(sink), redirect_stderr(sink):
             torch.onnx.export(module, example_inputs, str(path), dynamo=True, input_names=input_names,
                               external_data=False)
-        return ExportResult(path, "dynamo", _opset_of(path))
+        return ExportResult(path, "dynamo", opset_of(path))
     except Exception as exc:  # the exporter raises many types; all mean "try the other one"
         dynamo_error = _short(exc)
     try:
         with redirect_stdout(sink), redirect_stderr(sink):
             torch.onnx.export(module, example_inputs, str(path), dynamo=False, input_names=input_names,
                               opset_version=17)
-        return ExportResult(path, "torchscript", _opset_of(path),
+        return ExportResult(path, "torchscript", opset_of(path),
                             note=f"the dynamo exporter failed ({dynamo_error}); used the TorchScript exporter")
     except Exception as exc:
         raise ExportFailed(f"dynamo exporter: {dynamo_error}; TorchScript exporter: {_short(exc)}") from exc
@@ -80,15 +79,21 @@ class OrtSession:
     note: str | None
 
 
-def open_session(path: Path, want_cuda: bool, cuda_reason: str | None = None) -> OrtSession:
-    """A session on CUDAExecutionProvider when asked for and it really initializes, else on the CPU."""
+def open_session(path: Path, want_cuda: bool, cuda_reason: str | None = None, threads: int = 0) -> OrtSession:
+    """A session on CUDAExecutionProvider when asked for and it really initializes, else on the CPU
+    (with `threads` intra-op threads, the bench's fixed count; 0 lets ONNX Runtime choose)."""
     import onnxruntime as ort
 
     ort.set_default_logger_severity(QUIET)
     options = ort.SessionOptions()
     options.log_severity_level = QUIET
-    options.intra_op_num_threads = int(os.environ.get("LLMPREP_BENCH_THREADS", "0") or 0)
+    options.intra_op_num_threads = threads
     note = None
+    if want_cuda and hasattr(ort, "preload_dlls"):
+        try:  # CUDA and cuDNN from the nvidia-* wheels, when the system has none of its own
+            ort.preload_dlls(cuda=True, cudnn=True, msvc=False)
+        except Exception:
+            pass
     if want_cuda and "CUDAExecutionProvider" in ort.get_available_providers() and cuda_reason is None:
         session = ort.InferenceSession(str(path), sess_options=options,
                                        providers=["CUDAExecutionProvider", "CPUExecutionProvider"])

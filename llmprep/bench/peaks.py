@@ -1,4 +1,4 @@
-"""The hardware's limits, for the roofline: a table of GPU peaks and a measured CPU peak.
+"""The hardware's limits, for the roofline: a table of GPU peaks; the CPU's come from cpu_peak.py.
 
 GPU figures are dense (no 2:4 sparsity) tensor-core throughput in TFLOP/s and memory bandwidth
 in TB/s, from NVIDIA's datasheets:
@@ -25,8 +25,18 @@ class DevicePeak:
 
     name: str
     flops: dict[str, float]
-    bytes_per_s: float
-    source: str  # "datasheet" or "measured"
+    bytes_per_s: float                                  # main memory
+    source: str                                         # "datasheet" or "hardware"
+    # (level, capacity in bytes, bytes/s), smallest first: a working set that fits a cache level
+    # is held against that level's bandwidth. Empty on GPUs (their L2 is flushed before each call).
+    levels: tuple[tuple[str, int, float], ...] = ()
+
+    def bandwidth_for(self, working_set: int | None) -> tuple[float, str]:
+        """(bytes/s, level) of the smallest memory level that holds `working_set` bytes."""
+        for level, capacity, rate in self.levels:
+            if working_set is not None and working_set <= capacity:
+                return rate, level
+        return self.bytes_per_s, "DRAM" if self.levels else "HBM/GDDR"
 
 
 def _gpu(name: str, bf16: float, tf32: float, fp32: float, tbps: float) -> DevicePeak:
@@ -62,25 +72,18 @@ def gpu_peak(device_name: str) -> DevicePeak | None:
     return None
 
 
-def measure_cpu_peak(dtype: str = "float32", size: int = 1024, budget_s: float = 0.5) -> DevicePeak:
-    """Calibrate the CPU: the FLOP/s of a square matmul and the bytes/s of a large copy, measured now."""
-    import torch
+def cpu_peak(dtype: str, threads: int) -> tuple[DevicePeak, dict]:
+    """The CPU's peak from its flags and clock, and its triad bandwidths; with a description for `device`."""
+    from llmprep.bench.cpu_peak import best_on_this_machine, compute_peak, read_cpu_facts
 
-    from llmprep.bench.timing import time_on_cpu
-
-    torch_dtype = getattr(torch, dtype)
-    a = torch.randn(size, size, dtype=torch.float32).to(torch_dtype)
-    b = torch.randn(size, size, dtype=torch.float32).to(torch_dtype)
-    matmul = time_on_cpu(lambda: torch.mm(a, b), budget_s=budget_s, warmup_s=0.05)
-    # A peak is a best case: the fastest sample, which other load on the machine disturbs least.
-    flops = 2 * size**3 / (matmul.min_ms / 1e3)
-    src = torch.empty(64 * 2**20 // 4, dtype=torch.float32).fill_(1.0)
-    dst = torch.empty_like(src)
-    copy = time_on_cpu(lambda: dst.copy_(src), budget_s=budget_s, warmup_s=0.05)
-    bytes_per_s = 2 * src.numel() * 4 / (copy.min_ms / 1e3)  # read + write
-    return DevicePeak(
-        name="cpu",
-        flops={dtype: flops},
-        bytes_per_s=bytes_per_s,
-        source="measured",
-    )
+    facts, levels, runs = best_on_this_machine(read_cpu_facts(), threads)
+    flops, formula = compute_peak(facts, threads, dtype)
+    dram = levels[-1][2]
+    peak = DevicePeak("cpu", {dtype: flops}, dram, "hardware", tuple(levels[:-1]))
+    described = {
+        "name": "cpu", "flops_per_s": flops, "bytes_per_s": dram,
+        "levels": [{"level": level, "bytes": min(capacity, 2**53), "bytes_per_s": rate}
+                   for level, capacity, rate in levels],
+        "source": f"compute: {formula}; memory: STREAM-style triad; both the best of {runs} run(s) on this machine",
+    }
+    return peak, described

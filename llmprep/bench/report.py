@@ -9,7 +9,7 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-from llmprep.bench.run import BenchResult, BenchRow
+from llmprep.bench.results import BenchResult, BenchRow
 from llmprep.errors import UserError
 
 
@@ -33,14 +33,29 @@ def _correct(value: bool | None) -> str:
 
 
 def device_line(result: BenchResult) -> str:
-    """One line: the device, its threads, its peaks and where they come from."""
+    """One line: the device, its threads, its peaks and the load."""
     device = result.device
     peak = device.get("peak") or {}
     flops = peak.get("flops_per_s")
     parts = [device["name"], f"torch {device['torch']}"]
     if flops:
-        parts.append(f"peak {flops / 1e9:,.0f} GFLOP/s, {peak['bytes_per_s'] / 1e9:,.0f} GB/s ({peak['source']})")
+        parts.append(f"peak {flops / 1e9:,.0f} GFLOP/s, {peak['bytes_per_s'] / 1e9:,.0f} GB/s")
+    load = device.get("load") or {}
+    if load.get("load1") is not None:
+        parts.append(f"load {load['load1']} on {load['cores']} cores" + (" (busy)" if load.get("busy") else ""))
     return "device: " + ", ".join(parts)
+
+
+def peak_line(result: BenchResult) -> str | None:
+    """Where the peaks come from."""
+    peak = result.device.get("peak") or {}
+    levels = peak.get("levels")
+    text = peak.get("source")
+    if not text:
+        return None
+    if levels:
+        text += "; triad " + ", ".join(f"{lv['level']} {lv['bytes_per_s'] / 1e9:,.0f} GB/s" for lv in levels)
+    return f"[dim]peak:[/dim] {text}"
 
 
 def _backend_label(row: BenchRow) -> str:
@@ -48,65 +63,119 @@ def _backend_label(row: BenchRow) -> str:
     return f"{row.backend} {provider}" if row.backend == "onnxruntime" and row.provider != "-" else row.backend
 
 
-def render_rows(result: BenchResult) -> list[Any]:
-    """One table per exercise and the notes, as rich renderables."""
+def _interval(row: BenchRow) -> str:
+    if row.ci_low_ms is None or row.ci_high_ms is None:
+        return ""
+    return f"{_number(row.ci_low_ms, 3)}–{_number(row.ci_high_ms, 3)}"
+
+
+def _peak(row: BenchRow) -> str:
+    if row.pct_peak is None:
+        return ""
+    bound = {"compute": "FLOP"}.get(row.bound or "", row.bound or "")
+    return f"{row.pct_peak:.1f}% {bound}".rstrip()
+
+
+def _cells(row: BenchRow) -> list[str]:
+    from rich.markup import escape
+
+    if row.median_ms is None:
+        return [escape(_backend_label(row)), "not timed", "", "", "", "", "", _bytes(row.peak_mem_bytes).replace("-", ""),
+                _correct(row.correct)]
+    return [escape(_backend_label(row)), _number(row.median_ms, 4), _interval(row), str(row.n),
+            _number(row.gflops), _number(row.gbps), _peak(row), _bytes(row.peak_mem_bytes).replace("-", ""),
+            _correct(row.correct)]
+
+
+COLUMNS = ["backend", "median ms", "95% CI ms", "n", "GFLOP/s", "GB/s", "% peak", "memory", "correct"]
+
+
+def _table(title: str, first: str | None, rows: list[BenchRow], result: BenchResult, leading) -> Any:
     from rich.markup import escape
     from rich.table import Table
 
-    ratios = {(c["exercise"], c["backend"], c["size"]): c["ratio"] for c in result.compare}
-    columns = ["size", "backend", "median ms", "IQR ms", "n", "GFLOP/s", "GB/s", "% peak", "memory", "correct"]
-    if result.compare:
-        columns.append("vs previous")
+    comparisons = {(c["exercise"], c["backend"], c["size"]): c for c in result.compare}
+    table = Table(title=title, title_justify="left")
+    columns = ([first] if first else []) + COLUMNS + (["vs earlier"] if result.compare else [])
+    for name in columns:
+        # no_wrap: numbers and names never shrink to an ellipsis (see table_width).
+        table.add_column(name, justify="left" if name in ("size", "backend", "exercise") else "right", no_wrap=True)
+    previous = None
+    for row in rows:
+        lead = leading(row)
+        cells = ([escape(lead) if lead != previous else ""] if first else []) + _cells(row)
+        previous = lead
+        if result.compare:
+            entry = comparisons.get((row.exercise, row.backend, row.size)) or {}
+            cells.append(_comparison(entry))
+        table.add_row(*cells)
+    return table
+
+
+def _comparison(entry: dict) -> str:
+    if entry.get("ratio") is None:
+        return ""
+    low, high = entry["ci"] if entry.get("ci") else (None, None)
+    span = f" [{low:.2f}–{high:.2f}]" if low is not None else ""
+    return f"×{entry['ratio']:.2f}{span} {entry['verdict']}"
+
+
+def render_rows(result: BenchResult, compact: bool = False) -> list[Any]:
+    """The tables (one per exercise, or one compact table for --quick), then the notes, each said once."""
+    from rich.markup import escape
+
     renderables: list[Any] = [device_line(result)]
+    line = peak_line(result)
+    if line:
+        renderables.append(line)
     dtype = result.rows[0].dtype if result.rows else ""
-    for exercise in dict.fromkeys(row.exercise for row in result.rows):
-        table = Table(title=f"{exercise} ({dtype}, {result.device['type']})", title_justify="left")
-        for name in columns:
-            # no_wrap: numbers and names never shrink to an ellipsis (see table_width).
-            table.add_column(name, justify="left" if name in ("size", "backend") else "right", no_wrap=True)
-        previous_size = None
-        for row in (r for r in result.rows if r.exercise == exercise):
-            cells = [escape(row.size) if row.size != previous_size else "", escape(_backend_label(row)),
-                     _number(row.median_ms, 4), _number(row.iqr_ms, 2), "-" if row.n is None else str(row.n),
-                     _number(row.gflops), _number(row.gbps),
-                     "-" if row.pct_peak is None else f"{row.pct_peak:.1f}%", _bytes(row.peak_mem_bytes),
-                     _correct(row.correct)]
-            if result.compare:
-                ratio = ratios.get((row.exercise, row.backend, row.size))
-                cells.append("-" if ratio is None else f"×{ratio:.2f}")
-            table.add_row(*cells)
-            previous_size = row.size
-        renderables.append(table)
-    renderables.append("median of n timed calls; IQR is their spread; % peak is the share of the roofline "
-                       "bound (the nearer of the compute and bandwidth peaks); memory is the peak "
+    if compact and result.rows:
+        renderables.append(_table(f"bench --quick: smallest size of each exercise ({dtype}, {result.device['type']})",
+                                  "exercise", result.rows, result, lambda r: f"{r.exercise} {r.size}"))
+    else:
+        for exercise in dict.fromkeys(row.exercise for row in result.rows):
+            fixed = result.titles.get(exercise)
+            title = f"{exercise} ({dtype}, {result.device['type']}" + (f", {fixed}" if fixed else "") + ")"
+            rows = [r for r in result.rows if r.exercise == exercise]
+            renderables.append(_table(title, "size", rows, result, lambda r: r.size))
+    renderables.append("median per call with its 95% interval; % peak: share of the roofline bound, marked FLOP "
+                       "(compute) or the memory level that holds the row's bytes; memory: peak "
                        + ("device memory" if result.device.get("type") == "cuda" else "RSS growth") + " of one call")
     notes = [f"{row.exercise} {row.size} {row.backend}: {row.note}" for row in result.rows if row.note]
     for text in result.notes + notes:
         renderables.append(f"[dim]note:[/dim] {escape(text)}")
+    if result.skipped:
+        renderables.append(f"[dim]skipped:[/dim] {escape('; '.join(result.skipped))}")
     if result.compare:
-        renderables.append("vs previous: this run's median ÷ the previous run's on the same device and dtype "
-                           "(below 1 is faster)")
+        renderables.append("vs earlier: this median ÷ the latest earlier run's of the same exercise, size, backend, "
+                           "device and dtype [95% interval]; 'no change' whenever the interval includes 1")
     if result.interrupted:
         renderables.append("[yellow]interrupted: the rows above are the ones measured before Ctrl-C[/yellow]")
     return renderables
 
 
 def render_sweep(result: BenchResult) -> list[Any]:
-    """The log-log slopes of each sweep, as a table (1 ≈ linear in the size, 2 ≈ quadratic)."""
+    """The log-log slopes of each sweep over its upper sizes (1 ≈ linear in the size, 2 ≈ quadratic)."""
     from rich.markup import escape
     from rich.table import Table
 
     if not result.sweep:
         return []
-    table = Table(title="sweep: how cost grows with the size (log-log slope)", title_justify="left")
-    for name in ("exercise", "size", "backend", "from", "to", "steps", "time slope", "memory slope"):
+    table = Table(title="sweep: how time grows with the size (log-log slope over the upper sizes)",
+                  title_justify="left")
+    for name in ("exercise", "size", "backend", "sizes", "fit from", "time slope", "95% CI", "R²", "memory slope"):
         table.add_column(name, justify="left" if name in ("exercise", "size", "backend") else "right",
                          no_wrap=True)
     for entry in result.sweep:
         for fit in entry.get("fits", []):
+            time_fit = fit.get("time_fit") or {}
+            low, high = time_fit.get("ci", [None, None])
+            finite = low is not None and abs(low) != float("inf")
             table.add_row(escape(entry["exercise"]), escape(entry["size"]), escape(fit["backend"]),
-                          str(min(fit["sizes"])), str(max(fit["sizes"])), str(len(fit["sizes"])),
-                          _number(fit["time_slope"], 2), _number(fit["memory_slope"], 2))
+                          f"{min(fit['sizes'])}–{max(fit['sizes'])}", str(fit.get("fit_from")),
+                          _number(fit["time_slope"], 3), f"{low:.2f}–{high:.2f}" if finite else "",
+                          _number(time_fit.get("r2"), 3), _number(fit["memory_slope"], 2).replace("-", "")
+                          if fit["memory_slope"] is None else _number(fit["memory_slope"], 2))
     return [table]
 
 
@@ -194,16 +263,17 @@ def save_plot(result: BenchResult, path: Path) -> Path:
 
 
 def render_verification(report: dict[str, Any]) -> list[str]:
-    """The --verify-timer report as lines."""
-    ours, theirs = report["ours"], report["torch_benchmark"]
-    lines = [f"timer check on {report['device']} ({report['threads']} threads): {report['kernel']}",
-             f"  llmprep timer          median {ours['median_ms']:.4f} ms  (IQR {ours['iqr_ms']:.4f} ms, "
-             f"n {ours['n']}, {ours['calls_per_sample']} call(s) per sample)",
-             f"  {theirs['how']}  median {theirs['median_ms']:.4f} ms  (n {theirs['n']})",
-             f"  ratio llmprep / torch.utils.benchmark = {report['ratio_vs_torch_benchmark']:.3f}"]
-    if "triton" in report:
-        lines += [f"  {report['triton']['how']}  median {report['triton']['median_ms']:.4f} ms",
-                  f"  ratio llmprep / triton = {report['ratio_vs_triton']:.3f}"]
+    """The --verify-timer report as lines, ending with the verdict."""
+    lines = [f"timer check on {report['device']} ({report['threads']} threads): {report['kernel']}, "
+             "the two timers taking turns"]
+    if report.get("verdict") is None:
+        return lines + [f"  note: {note}" for note in report["notes"]]
+    ours, theirs = report["ours"], report["reference"]
+    low, high = ours["ci_ms"]
+    lines += [f"  llmprep timer: median {ours['median_ms']:.4f} ms (95% CI {low:.4f}–{high:.4f}, n {ours['n']}, "
+              f"{ours['calls_per_sample']} call(s) per sample)",
+              f"  {theirs['how']}: median {theirs['median_ms']:.4f} ms (n {theirs['n']})",
+              f"  ratio {report['ratio']:.3f}: {report['verdict']} (within ±{report['tolerance']:.0%})"]
     peak = report.get("peak_matmul")
     if peak:
         share = "-" if peak["pct_peak"] is None else f"{peak['pct_peak']:.1f}% of {peak['peak_tflops']:.1f}"

@@ -1,95 +1,81 @@
-"""`--sweep`: grow an exercise's main size in powers of two, and fit how time and memory scale.
+"""`--sweep`: double an exercise's growing dimension (named by its `BENCH`) and fit how time grows.
 
-The main size is found from the exercise's own bench sizes: the first number (a tensor dimension
-or an integer argument) that differs between the smallest and the largest bench case, together
-with every other number that starts at the same value and also grows (the sequence length of q,
-k and v in attention). Each step doubles all of them; tensors are doubled by repeating their
-contents along that dimension, so masks and index tensors stay valid.
+Small sizes are dominated by fixed costs (call overhead, a linear term), which flattens a log-log
+slope: attention fitted over 128…2048 reads about 1.3 although its cost is quadratic. So the fit
+uses the upper sizes only (from the declaration's `sweep_from`, else the upper half, at least
+three points) and reports the slope's 95% interval and R², so a reader sees how sure it is.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
-# A position of a number in a case: ("args", 0, 2) is dim 2 of the first positional tensor,
-# ("kwargs", "max_len", None) an integer keyword, ("init", "d_model", None) a constructor argument.
-Position = tuple[str, Any, Any]
+# Two-sided 95% quantiles of Student's t by degrees of freedom (beyond 30, the normal's 1.96).
+T_95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
+        12: 2.179, 15: 2.131, 20: 2.086, 30: 2.042}
+MIN_FIT_POINTS = 3
+
+
+def t_quantile(degrees: int) -> float:
+    """The 97.5% quantile of Student's t (the nearest tabulated degrees at or below)."""
+    if degrees > 30:
+        return 1.96
+    return T_95[max(k for k in T_95 if k <= degrees)]
 
 
 @dataclass(frozen=True)
-class SweepPlan:
-    """Which numbers grow together, and the value they start from."""
+class Fit:
+    """A least-squares line through (log size, log value)."""
 
-    positions: tuple[Position, ...]
-    start: int
-    label: str
+    slope: float
+    low: float
+    high: float
+    r2: float
+    points: int
 
-
-def _numbers(case) -> dict[Position, int]:
-    import torch
-
-    found: dict[Position, int] = {}
-    groups = (("args", dict(enumerate(case.args))), ("kwargs", case.kwargs), ("init", case.init))
-    for group, values in groups:
-        for key, value in values.items():
-            if isinstance(value, torch.Tensor):
-                for dim, extent in enumerate(value.shape):
-                    found[(group, key, dim)] = int(extent)
-            elif isinstance(value, int) and not isinstance(value, bool):
-                found[(group, key, None)] = value
-    return found
+    def to_json(self) -> dict:
+        """JSON fields."""
+        return {"slope": self.slope, "ci": [self.low, self.high], "r2": self.r2, "points": self.points}
 
 
-def plan_sweep(cases: list) -> SweepPlan | None:
-    """The numbers to double, from the smallest and largest bench case; None when nothing grows."""
-    if len(cases) < 2:
-        return None
-    first, last = _numbers(cases[0]), _numbers(cases[-1])
-    growing = [p for p in first if p in last and last[p] > first[p] > 0]
-    if not growing:
-        return None
-    start = first[growing[0]]
-    together = tuple(p for p in growing if first[p] == start)
-    return SweepPlan(together, start, _label(cases[0], start))
-
-
-def _label(case, start: int) -> str:
-    # "B4 H8 T128 D64" names the size T; fall back to "n".
-    for word in case.name.replace("x", " x ").split():
-        if word.endswith(str(start)) and word[: -len(str(start))].isalpha():
-            return word[: -len(str(start))]
-    return "n"
-
-
-def scale_case(case, plan: SweepPlan, factor: int):
-    """The case with every planned number multiplied by `factor` (a power of two)."""
-    import torch
-
-    def grown(group: str, key: Any, value: Any) -> Any:
-        if isinstance(value, torch.Tensor):
-            repeats = [factor if (group, key, dim) in plan.positions else 1 for dim in range(value.dim())]
-            return value.repeat(*repeats) if any(r != 1 for r in repeats) else value
-        if (group, key, None) in plan.positions:
-            return value * factor
-        return value
-
-    args = tuple(grown("args", i, v) for i, v in enumerate(case.args))
-    kwargs = {k: grown("kwargs", k, v) for k, v in case.kwargs.items()}
-    init = {k: grown("init", k, v) for k, v in case.init.items()}
-    n = plan.start * factor
-    return replace(case, name=f"{plan.label}={n}", args=args, kwargs=kwargs, init=init, expected=None)
-
-
-def log_log_slope(sizes: list[float], values: list[float]) -> float | None:
-    """The least-squares slope of log(value) against log(size): 1 linear, 2 quadratic; None if < 2 points."""
+def log_log_fit(sizes: list[float], values: list[float]) -> Fit | None:
+    """The slope of log(value) on log(size) with its 95% interval and R²; None with fewer than two points."""
     points = [(math.log(s), math.log(v)) for s, v in zip(sizes, values, strict=True) if s > 0 and v and v > 0]
-    if len(points) < 2:
+    n = len(points)
+    if n < 2:
         return None
-    mean_x = sum(x for x, _ in points) / len(points)
-    mean_y = sum(y for _, y in points) / len(points)
-    spread = sum((x - mean_x) ** 2 for x, _ in points)
-    if spread == 0:
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    sxx = sum((x - mean_x) ** 2 for x, _ in points)
+    syy = sum((y - mean_y) ** 2 for _, y in points)
+    if sxx == 0:
         return None
-    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / sxx
+    residual = sum((y - mean_y - slope * (x - mean_x)) ** 2 for x, y in points)
+    r2 = 1.0 - residual / syy if syy > 0 else 1.0
+    if n == 2:
+        return Fit(slope, -math.inf, math.inf, r2, n)
+    half = t_quantile(n - 2) * math.sqrt(residual / (n - 2) / sxx)
+    return Fit(slope, slope - half, slope + half, r2, n)
+
+
+def upper_points(sizes: list[int], sweep_from: int | None) -> int:
+    """Index of the first point the fit uses: `sweep_from` when declared, else the upper half (≥ 3 points)."""
+    if sweep_from is not None:
+        first = next((i for i, s in enumerate(sizes) if s >= sweep_from), len(sizes))
+        if len(sizes) - first >= MIN_FIT_POINTS:
+            return first
+    return max(0, min(len(sizes) // 2, len(sizes) - MIN_FIT_POINTS))
+
+
+def fit_backend(sizes: list[int], times_ms: list[float], memory: list[int | None], sweep_from: int | None) -> dict:
+    """The fits of one backend's sweep: time and memory slopes over the upper sizes."""
+    first = upper_points(sizes, sweep_from)
+    time_fit = log_log_fit(sizes[first:], times_ms[first:])
+    memory_values = [m or 0 for m in memory[first:]]
+    memory_fit = log_log_fit(sizes[first:], memory_values) if all(memory_values) else None
+    return {"sizes": sizes, "median_ms": times_ms, "fit_from": sizes[first] if sizes else None,
+            "time_slope": time_fit.slope if time_fit else None,
+            "time_fit": time_fit.to_json() if time_fit else None,
+            "memory_slope": memory_fit.slope if memory_fit else None}

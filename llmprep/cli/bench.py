@@ -19,8 +19,8 @@ references and built-ins of every exercise with bench metadata ("how fast is thi
   llmprep bench --quick                      every exercise, smallest size, under a minute on a CPU
   llmprep bench attn.py                      your attention: check, then time it at every bench size
   llmprep bench --exercise softmax --sweep   grow the size in powers of two; fit how time grows
-  llmprep bench --exercise softmax --compare this run ÷ the previous one on this device and dtype
-  llmprep bench --verify-timer               our timer against torch.utils.benchmark on a fixed matmul
+  llmprep bench --exercise softmax --compare each row ÷ its latest earlier run: interval and verdict
+  llmprep bench --verify-timer               our timer against torch.utils.benchmark (triton on CUDA)
 
 \b
 Backends: submission (FILE, run in the sandboxed worker), reference, torch (the built-in),
@@ -48,7 +48,8 @@ Exit codes: 0 measured, 1 FILE failed the check, 2 usage or input error, 130 int
 @click.option("--quick", is_flag=True, help="Smallest size, short budgets, no ONNX Runtime unless --backend asks.")
 @click.option("--budget", "budget_s", type=click.FloatRange(min=0.01), default=1.0, show_default=True,
               help="Seconds of timed calls per row (sampling stops earlier once the median is stable).")
-@click.option("--compare", is_flag=True, help="Show each row's ratio to the previous run on this device and dtype.")
+@click.option("--compare", is_flag=True, help="Each row ÷ the latest earlier row of the same exercise, size, backend, device and "
+              "dtype, with a 95% interval and a verdict (no change / faster / slower).")
 @click.option("--plot", "plot_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Save a PNG of the results (needs matplotlib: pip install 'llmprep[plot]').")
 @click.option("--verify-timer", is_flag=True,
@@ -59,7 +60,9 @@ Exit codes: 0 measured, 1 FILE failed the check, 2 usage or input error, 130 int
 def bench(file, exercise_ids, device, dtype, backends, sizes, sweep, sweep_budget_s, quick, budget_s, compare,
           plot_path, verify_timer, timeout_s, as_json) -> None:
     from llmprep.bench import report as bench_report
-    from llmprep.bench.run import BenchOptions, Runner, fit_sweep, record_and_compare, resolve_device
+    from llmprep.bench.plan import BenchOptions, resolve_device
+    from llmprep.bench.results import record_and_compare
+    from llmprep.bench.run import Runner
 
     console = get_console()
     if plot_path is not None:
@@ -70,7 +73,9 @@ def bench(file, exercise_ids, device, dtype, backends, sizes, sweep, sweep_budge
         resolved, note = resolve_device(device)
         if note:
             console.note(note)
-        verification = run_verification(resolved)
+        import torch
+
+        verification = run_verification(resolved, torch.get_num_threads())
         if as_json:
             console.emit_json(verification)
         else:
@@ -91,15 +96,15 @@ def bench(file, exercise_ids, device, dtype, backends, sizes, sweep, sweep_budge
             result = runner.run_file(check_report.exercise, check_report)
         else:
             result = runner.run()
-    fit_sweep(result)
-    record_and_compare(result, dtype, compare)
+    record_and_compare(result, compare)
     if plot_path is not None and result.rows:
         bench_report.save_plot(result, plot_path)
         result.notes.append(f"plot saved to {plot_path}")
     if as_json:
         console.emit_json(result.to_json())
     else:
-        for renderable in [*bench_report.render_rows(result), *bench_report.render_sweep(result)]:
+        renderables = bench_report.render_rows(result, compact=quick and file is None)
+        for renderable in [*renderables, *bench_report.render_sweep(result)]:
             console.print_unclipped(renderable)
         if result.sweep:
             for text in bench_report.sweep_plot_text(result, colour=console.out.color_system is not None):

@@ -1,0 +1,76 @@
+"""How an exercise declares its bench sizes: by named dimensions, never by built tensors.
+
+An exercise's spec.py ends with
+
+    BENCH = Bench(dims={"T": [128, 512, 2048]}, fixed={"B": 4, "H": 8, "D": 64},
+                  make=_bench_case, flops=_flops, bytes_moved=_bytes_moved, builtin=_builtin)
+
+`dims` names the one dimension that grows (its values are the bench sizes, small to large; a
+sweep doubles it from the first value), `fixed` the ones that stay. `make(gen, **dims, **fixed)`
+builds one case, so only the sizes that will be timed are ever made, and the sweep knows which
+dimension grows without guessing. This module imports nothing heavy: spec files import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class BenchSize:
+    """One size: the value of the growing dimension and every fixed one."""
+
+    dim: str
+    value: int
+    fixed: dict[str, int]
+
+    @property
+    def name(self) -> str:
+        """The size's name in tables, JSON and `--size`: the growing dimension only (`T=512`)."""
+        return f"{self.dim}={self.value}"
+
+    def values(self) -> dict[str, int]:
+        """Every dimension by name, for `make`."""
+        return {**self.fixed, self.dim: self.value}
+
+
+@dataclass(frozen=True)
+class Bench:
+    """An exercise's bench declaration (see the module docstring)."""
+
+    dims: dict[str, list[int]]
+    make: Callable[..., Any]
+    flops: Callable[[Any], int]
+    bytes_moved: Callable[[Any], int]
+    fixed: dict[str, int] = field(default_factory=dict)
+    builtin: Callable[..., Any] | None = None
+    # The smallest sweep step whose time is dominated by the growing term (the fit starts there).
+    sweep_from: int | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.dims) != 1:
+            raise ValueError(f"Bench(dims=...) names exactly one growing dimension, not {list(self.dims)}")
+        (name, values), = self.dims.items()
+        if not values or any(not isinstance(v, int) or v <= 0 for v in values) or list(values) != sorted(values):
+            raise ValueError(f"Bench(dims={{{name!r}: ...}}) needs positive integers, small to large")
+        if name in self.fixed:
+            raise ValueError(f"Bench: {name!r} is both growing (dims) and fixed")
+
+    @property
+    def dim(self) -> str:
+        """The name of the growing dimension."""
+        return next(iter(self.dims))
+
+    def sizes(self) -> list[BenchSize]:
+        """The declared sizes, small to large."""
+        return [BenchSize(self.dim, value, dict(self.fixed)) for value in self.dims[self.dim]]
+
+    def size(self, value: int) -> BenchSize:
+        """Any value of the growing dimension (a sweep step)."""
+        return BenchSize(self.dim, value, dict(self.fixed))
+
+    def fixed_text(self) -> str:
+        """`B=4 H=8 D=64`: what the table title says about the dimensions that stay."""
+        return " ".join(f"{k}={v}" for k, v in self.fixed.items())
