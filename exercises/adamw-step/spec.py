@@ -113,4 +113,5 @@ def builtin(params, grads, exp_avgs, exp_avg_sqs, step, lr=1e-3, betas=(0.9, 0.9
           lr=lr, weight_decay=weight_decay, eps=eps, maximize=False)
 
 
-BENCH = Bench(dims={"P": [2**20, 2**24, 2**26]}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)
+BENCH = Bench(dims={"P": [2**20, 2**24, 2**26]}, make=_bench_case, flops=flops, bytes_moved=bytes_moved,
+              builtin=builtin, quick={"P": 2**18})

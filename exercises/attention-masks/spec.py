@@ -100,4 +100,5 @@ def builtin(lengths, max_len):
             "sdpa": (~future[None] & ~padding[:, None, :])[:, None]}
 
 
-BENCH = Bench(dims={"T": [128, 512, 2048]}, fixed={"B": 8}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)
+BENCH = Bench(dims={"T": [128, 512, 2048]}, fixed={"B": 8}, make=_bench_case, flops=flops,
+              bytes_moved=bytes_moved, builtin=builtin)

@@ -102,4 +102,5 @@ def builtin(logits, targets, ignore_index=-100):
     return torch.nn.functional.cross_entropy(logits, targets, ignore_index=ignore_index)
 
 
-BENCH = Bench(dims={"N": [1024, 4096, 8192]}, fixed={"V": 32000}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)
+BENCH = Bench(dims={"N": [1024, 4096, 8192]}, fixed={"V": 32000}, make=_bench_case, flops=flops,
+              bytes_moved=bytes_moved, builtin=builtin, quick={"N": 64})

@@ -87,4 +87,5 @@ def builtin(ids, weight, scale=False):
     return out * math.sqrt(weight.shape[1]) if scale else out
 
 
-BENCH = Bench(dims={"T": [128, 512, 2048]}, fixed={"B": 8, "V": 32000, "D": 1024}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)
+BENCH = Bench(dims={"T": [128, 512, 2048]}, fixed={"B": 8, "V": 32000, "D": 1024}, make=_bench_case,
+              flops=flops, bytes_moved=bytes_moved, builtin=builtin, quick={"V": 4096})

@@ -118,4 +118,5 @@ def bytes_moved(case):
 # No built-in: PyTorch has no feed-forward built-in (nn.TransformerEncoderLayer hides it inside)
 
 
-BENCH = Bench(dims={"N": [512, 2048, 8192]}, fixed={"d": 768}, make=_bench_case, flops=flops, bytes_moved=bytes_moved)
+BENCH = Bench(dims={"N": [512, 2048, 8192]}, fixed={"d": 768}, make=_bench_case, flops=flops,
+              bytes_moved=bytes_moved, quick={"N": 128, "d": 256})

@@ -99,4 +99,6 @@ def builtin(d_model, n_heads, n_kv_heads):
     return Builtin()
 
 
-BENCH = Bench(dims={"T": [128, 512, 1024]}, fixed={"B": 4, "d": 1024, "h": 16, "kv": 4}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)
+BENCH = Bench(dims={"T": [128, 512, 1024]}, fixed={"B": 4, "d": 1024, "h": 16, "kv": 4}, make=_bench_case,
+              flops=flops, bytes_moved=bytes_moved, builtin=builtin,
+              quick={"T": 64, "B": 1, "d": 256, "h": 4, "kv": 2})

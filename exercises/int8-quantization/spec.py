@@ -115,4 +115,5 @@ def dequantize_int8(q, scale):
     return q.to(scale.dtype) * scale
 
 
-BENCH = Bench(dims={"rows": [1024, 4096, 11008]}, fixed={"cols": 4096}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)
+BENCH = Bench(dims={"rows": [1024, 4096, 11008]}, fixed={"cols": 4096}, make=_bench_case, flops=flops,
+              bytes_moved=bytes_moved, builtin=builtin, quick={"rows": 256})

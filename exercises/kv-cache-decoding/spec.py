@@ -152,4 +152,5 @@ def builtin(model, prompt_ids, max_new_tokens):
     return ids
 
 
-BENCH = Bench(dims={"N": [32, 64, 128, 256]}, fixed={"P": 16}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)
+BENCH = Bench(dims={"N": [32, 64, 128, 256]}, fixed={"P": 16}, make=_bench_case, flops=flops,
+              bytes_moved=bytes_moved, builtin=builtin, quick={"N": 8})

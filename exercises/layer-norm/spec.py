@@ -104,4 +104,5 @@ def builtin(x, weight, bias, eps=1e-5):
     return torch.nn.functional.layer_norm(x, (x.shape[-1],), weight, bias, eps)
 
 
-BENCH = Bench(dims={"N": [2048, 8192, 16384]}, fixed={"D": 1024}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)
+BENCH = Bench(dims={"N": [2048, 8192, 16384]}, fixed={"D": 1024}, make=_bench_case, flops=flops,
+              bytes_moved=bytes_moved, builtin=builtin, quick={"N": 512})

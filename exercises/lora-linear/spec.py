@@ -76,4 +76,5 @@ def builtin(in_features, out_features, r, alpha):
     return torch.nn.Linear(in_features, out_features)
 
 
-BENCH = Bench(dims={"N": [128, 1024, 4096]}, fixed={"d": 4096, "r": 16}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)
+BENCH = Bench(dims={"N": [128, 1024, 4096]}, fixed={"d": 4096, "r": 16}, make=_bench_case, flops=flops,
+              bytes_moved=bytes_moved, builtin=builtin, quick={"N": 64, "d": 1024})

@@ -133,4 +133,5 @@ def bytes_moved(case):
 # No built-in: Hugging Face's DataCollatorForLanguageModeling does this; PyTorch has no built-in
 
 
-BENCH = Bench(dims={"rows": [8, 32, 256]}, fixed={"L": 512}, make=_bench_case, flops=flops, bytes_moved=bytes_moved)
+BENCH = Bench(dims={"rows": [8, 32, 256]}, fixed={"L": 512}, make=_bench_case, flops=flops,
+              bytes_moved=bytes_moved)

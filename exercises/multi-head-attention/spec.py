@@ -80,4 +80,5 @@ def builtin(d_model, n_heads):
     return Builtin()
 
 
-BENCH = Bench(dims={"T": [128, 512, 1024]}, fixed={"B": 8, "d": 512, "h": 8}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)
+BENCH = Bench(dims={"T": [128, 512, 1024]}, fixed={"B": 8, "d": 512, "h": 8}, make=_bench_case, flops=flops,
+              bytes_moved=bytes_moved, builtin=builtin, quick={"T": 64, "B": 1, "d": 256, "h": 4})

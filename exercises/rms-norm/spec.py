@@ -85,4 +85,5 @@ def builtin(x, weight, eps=1e-6):
     return torch.nn.functional.rms_norm(x, (x.shape[-1],), weight, eps)
 
 
-BENCH = Bench(dims={"N": [2048, 8192, 16384]}, fixed={"D": 1024}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)
+BENCH = Bench(dims={"N": [2048, 8192, 16384]}, fixed={"D": 1024}, make=_bench_case, flops=flops,
+              bytes_moved=bytes_moved, builtin=builtin, quick={"N": 512})

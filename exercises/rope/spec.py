@@ -124,4 +124,5 @@ def bytes_moved(case):
 # No built-in: PyTorch has no rotary-embedding built-in
 
 
-BENCH = Bench(dims={"T": [512, 1024, 2048]}, fixed={"B": 4, "H": 16, "D": 128}, make=_bench_case, flops=flops, bytes_moved=bytes_moved)
+BENCH = Bench(dims={"T": [512, 1024, 2048]}, fixed={"B": 4, "H": 16, "D": 128}, make=_bench_case, flops=flops,
+              bytes_moved=bytes_moved, quick={"T": 256, "B": 1, "H": 8, "D": 64})

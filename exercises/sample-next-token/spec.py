@@ -191,4 +191,5 @@ def bytes_moved(case):
 # No built-in: PyTorch has no fused sampler (torch.multinomial is the last step of this exercise)
 
 
-BENCH = Bench(dims={"rows": [1, 16, 64]}, fixed={"V": 50257}, make=_bench_case, flops=flops, bytes_moved=bytes_moved)
+BENCH = Bench(dims={"rows": [1, 16, 64]}, fixed={"V": 50257}, make=_bench_case, flops=flops,
+              bytes_moved=bytes_moved)

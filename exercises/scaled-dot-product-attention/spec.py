@@ -119,4 +119,4 @@ def _builtin(q, k, v, mask=None, is_causal=False):
 
 
 BENCH = Bench(dims={"T": [128, 512, 2048]}, fixed={"B": 4, "H": 8, "D": 64}, make=_bench_case, flops=_flops,
-              bytes_moved=_bytes_moved, builtin=_builtin, sweep_from=512)
+              bytes_moved=_bytes_moved, builtin=_builtin, sweep_from=512, quick={"B": 1, "H": 4})

@@ -65,4 +65,5 @@ def bytes_moved(case):
 # No built-in: PyTorch has no built-in sinusoidal table
 
 
-BENCH = Bench(dims={"L": [2048, 8192, 32768]}, fixed={"d": 1024}, make=_bench_case, flops=flops, bytes_moved=bytes_moved)
+BENCH = Bench(dims={"L": [2048, 8192, 32768]}, fixed={"d": 1024}, make=_bench_case, flops=flops,
+              bytes_moved=bytes_moved, quick={"L": 512, "d": 256})

@@ -78,4 +78,5 @@ def builtin(x, dim=-1):
     return torch.softmax(x, dim=dim)
 
 
-BENCH = Bench(dims={"rows": [1024, 4096, 16384]}, fixed={"cols": 4096}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)
+BENCH = Bench(dims={"rows": [1024, 4096, 16384]}, fixed={"cols": 4096}, make=_bench_case, flops=flops,
+              bytes_moved=bytes_moved, builtin=builtin, quick={"rows": 256, "cols": 1024})

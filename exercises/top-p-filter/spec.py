@@ -126,4 +126,5 @@ def bytes_moved(case):
 # No built-in: PyTorch has no top-p built-in
 
 
-BENCH = Bench(dims={"rows": [1, 8, 32]}, fixed={"V": 50257}, make=_bench_case, flops=flops, bytes_moved=bytes_moved)
+BENCH = Bench(dims={"rows": [1, 8, 32]}, fixed={"V": 50257}, make=_bench_case, flops=flops,
+              bytes_moved=bytes_moved)

@@ -92,4 +92,6 @@ def builtin(d_model, n_heads, d_ff, norm_first=False):
     return Builtin(d_model, n_heads, d_ff, dropout=0.0, batch_first=True, norm_first=norm_first)
 
 
-BENCH = Bench(dims={"T": [128, 512, 1024]}, fixed={"B": 8, "d": 512, "h": 8, "ff": 2048}, make=_bench_case, flops=flops, bytes_moved=bytes_moved, builtin=builtin)
+BENCH = Bench(dims={"T": [128, 512, 1024]}, fixed={"B": 8, "d": 512, "h": 8, "ff": 2048}, make=_bench_case,
+              flops=flops, bytes_moved=bytes_moved, builtin=builtin,
+              quick={"T": 32, "B": 1, "d": 128, "h": 4, "ff": 512})

@@ -25,11 +25,13 @@ class BenchSize:
     dim: str
     value: int
     fixed: dict[str, int]
+    changed: tuple[str, ...] = ()     # fixed dimensions set to other values (by `quick`): named too
 
     @property
     def name(self) -> str:
-        """The size's name in tables, JSON and `--size`: the growing dimension only (`T=512`)."""
-        return f"{self.dim}={self.value}"
+        """The size's name in tables, JSON and `--size`: the growing dimension (`T=512`), and any fixed
+        one that differs from the declaration (`T=64 B=1`), so different problems never share a name."""
+        return " ".join([f"{self.dim}={self.value}"] + [f"{k}={self.fixed[k]}" for k in self.changed])
 
     def values(self) -> dict[str, int]:
         """Every dimension by name, for `make`."""
@@ -48,6 +50,8 @@ class Bench:
     builtin: Callable[..., Any] | None = None
     # The smallest sweep step whose time is dominated by the growing term (the fit starts there).
     sweep_from: int | None = None
+    # `--quick`: dimensions (growing or fixed) set smaller, so every exercise fits in a minute on 2 cores.
+    quick: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if len(self.dims) != 1:
@@ -57,6 +61,9 @@ class Bench:
             raise ValueError(f"Bench(dims={{{name!r}: ...}}) needs positive integers, small to large")
         if name in self.fixed:
             raise ValueError(f"Bench: {name!r} is both growing (dims) and fixed")
+        unknown = set(self.quick) - set(self.fixed) - {name}
+        if unknown:
+            raise ValueError(f"Bench(quick=...) names dimensions that are not declared: {sorted(unknown)}")
 
     @property
     def dim(self) -> str:
@@ -70,6 +77,12 @@ class Bench:
     def size(self, value: int) -> BenchSize:
         """Any value of the growing dimension (a sweep step)."""
         return BenchSize(self.dim, value, dict(self.fixed))
+
+    def quick_size(self) -> BenchSize:
+        """The size `--quick` times: the smallest declared one, with `quick`'s values."""
+        fixed = {**self.fixed, **{k: v for k, v in self.quick.items() if k != self.dim}}
+        changed = tuple(k for k in self.fixed if fixed[k] != self.fixed[k])
+        return BenchSize(self.dim, self.quick.get(self.dim, self.dims[self.dim][0]), fixed, changed)
 
     def fixed_text(self) -> str:
         """`B=4 H=8 D=64`: what the table title says about the dimensions that stay."""

@@ -86,7 +86,7 @@ def declaration(exercise: Exercise) -> tuple[Bench | None, str | None]:
 
 
 def select_sizes(exercise: Exercise, bench: Bench, options: BenchOptions) -> list[BenchSize]:
-    """The sizes --size or --quick ask for (all of them by default; the smallest for --quick)."""
+    """The sizes --size or --quick ask for (all of them by default; for --quick the declaration's quick size)."""
     sizes = bench.sizes()
     if options.sizes:
         chosen = []
@@ -100,7 +100,7 @@ def select_sizes(exercise: Exercise, bench: Bench, options: BenchOptions) -> lis
             raise UserError(f"{exercise.id} has no bench size {', '.join(options.sizes)}",
                             where="llmprep bench --size", fix=f"use a position or a name: {names}")
         return chosen
-    return sizes[:1] if options.quick else sizes
+    return [bench.quick_size()] if options.quick else sizes
 
 
 @dataclass

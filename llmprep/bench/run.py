@@ -29,8 +29,8 @@ from llmprep.bench.results import BenchResult, BenchRow, judge_noise, machine_lo
 from llmprep.exercises import Exercise
 
 QUICK_BUDGET_S = 0.05       # per row
-QUICK_WARMUP_S = 0.01
-QUICK_TOTAL_S = 45.0        # --quick stops starting exercises once this much is spent (and says which)
+QUICK_WARMUP_S = 0.0        # the correctness call and the batch sizing are the warm-up
+QUICK_TOTAL_S = 40.0        # --quick stops starting exercises once this much is spent (and says which)
 SWEEP_BUDGET_S = 0.3
 SWEEP_MAX_STEPS = 8
 
