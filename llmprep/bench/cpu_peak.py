@@ -10,7 +10,8 @@ Compute: threads × clock × FLOPs per cycle per core, the last read from the CP
   units × 32 lanes × 2), AMX-FP16 1024, else the float32 rate.
 - clock: the highest of the kernel's cpufreq maximum, the "@ x.xxGHz" in the model name,
   /proc/cpuinfo's "cpu MHz" and, on x86-64, the clock measured by a chain of dependent `dec`
-  instructions (one per cycle: its latency is one cycle on every x86-64 core), best of ten runs.
+  instructions (one per cycle: its latency is one cycle on every x86-64 core), the best of 40
+  short runs (a run the scheduler interrupts reads low; the best one was not interrupted).
   A VM often shows only the base clock (2.45 GHz on the machine this was written on, whose loop
   ran at 3.2 GHz): without the measured clock a turbo would let a matmul beat the "peak".
 
@@ -109,7 +110,7 @@ def read_cpu_facts() -> CpuFacts:
 _COUNT_DOWN = bytes([0x48, 0x89, 0xF8, 0x48, 0xFF, 0xC8, 0x75, 0xFB, 0xC3])
 
 
-def measure_clock_hz(iterations: int = 20_000_000, runs: int = 10) -> float | None:
+def measure_clock_hz(iterations: int = 2_000_000, runs: int = 40) -> float | None:
     """The core clock from a loop of known cycle count (x86-64 Linux only; None elsewhere or if refused)."""
     if platform.machine().lower() not in ("x86_64", "amd64") or not hasattr(os, "sched_getaffinity"):
         return None

@@ -52,6 +52,9 @@ class Bench:
     sweep_from: int | None = None
     # `--quick`: dimensions (growing or fixed) set smaller, so every exercise fits in a minute on 2 cores.
     quick: dict[str, int] = field(default_factory=dict)
+    # False: time the entry called directly on `make`'s case, not through the exercise's harness (whose
+    # checking calls, e.g. thousands of draws for a sampler, are not the cost of one call).
+    harness: bool = True
 
     def __post_init__(self) -> None:
         if len(self.dims) != 1:

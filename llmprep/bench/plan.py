@@ -32,6 +32,9 @@ class BenchOptions:
     warmup_s: float = 0.1
     seed: int = 0
     timeout_s: float = 600.0
+    # CPU threads for every backend. One by default: on a shared machine a second thread waits at every
+    # barrier for a core someone else holds, and the numbers stop meaning anything. 0: torch's default.
+    threads: int = 1
 
 
 def resolve_device(requested: str) -> tuple[str, str | None]:
@@ -173,7 +176,7 @@ def make_inputs(exercise: Exercise, bench: Bench, size: BenchSize, options: Benc
     request = {"args": list(case.args), "kwargs": dict(case.kwargs), "init": dict(case.init),
                "state_dict": state_dict, "dtype": options.dtype, "seed": options.seed, "grad": False}
     inputs = SizeInputs(exercise, bench, size, case, request, int(bench.flops(case)), int(bench.bytes_moved(case)),
-                        device, options.dtype, threads, calls.harness_of(exercise),
+                        device, options.dtype, threads, calls.harness_of(exercise) if bench.harness else None,
                         sweep_n=size.value if sweep else None)
     inputs.reference = calls.prepare_call(calls.reference_entry(exercise), exercise.kind, request, device,
                                           inputs.harness)

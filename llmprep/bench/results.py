@@ -208,5 +208,5 @@ def _earlier_row(store: Any, device_name: str, row: dict) -> dict | None:
         "SELECT b.row FROM bench_rows b JOIN bench_runs r ON r.id = b.run_id WHERE r.device_name = ?"
         " AND b.exercise = ? AND b.backend = ? AND b.size = ? AND b.dtype = ? AND b.median_ms IS NOT NULL"
         " ORDER BY r.run_at DESC, r.id DESC LIMIT 1",
-        (device_name, row["exercise"], row["backend"], str(row["size"]), row["dtype"])).fetchone()
+        (device_name, row["exercise"], row["backend"], json.dumps(row["size"], sort_keys=True), row["dtype"])).fetchone()
     return json.loads(found[0]) if found else None

@@ -89,8 +89,10 @@ class Runner:
         options = self.options
         load = machine_load()  # before the triad and the timing add their own load
         self.device, device_note = resolve_device(options.device)
-        # One fixed, reported thread count for every CPU backend: torch's timer pins it, ONNX Runtime gets it.
-        self.threads = torch.get_num_threads()
+        # One fixed, reported thread count for every CPU backend: set here for the first calls, pinned by
+        # torch's timer while sampling, handed to ONNX Runtime's session.
+        self.threads = options.threads or torch.get_num_threads()
+        torch.set_num_threads(self.threads)
         info, self.peak = describe_device(self.device, options.dtype, self.threads)
         info["load"] = load
         self.result = BenchResult(device=info)
@@ -114,6 +116,13 @@ class Runner:
 
     def run(self) -> BenchResult:
         """Time the references and built-ins of the selected exercises."""
+        import warnings
+
+        with warnings.catch_warnings():  # library warnings (deprecations in built-ins) are not results
+            warnings.simplefilter("ignore")
+            return self._run()
+
+    def _run(self) -> BenchResult:
         result = self.setup()
         plans: list[tuple[Exercise, Bench, list[BenchSize]]] = []
         for exercise in select_exercises(self.options):
@@ -162,8 +171,8 @@ class Runner:
                      sweep: bool = False, inputs: SizeInputs | None = None) -> list[BenchRow]:
         """Check every backend at one size, then time the ready ones round-robin."""
         inputs = inputs or self.inputs(exercise, bench, size, sweep)
-        self.progress.advance(f"{exercise.id} {size.name}")
         if inputs is None:
+            self.progress.advance(f"{exercise.id} {size.name}")
             return []
         ready: dict[str, tuple[BenchRow, Ready]] = {}
         rows = []
@@ -181,12 +190,13 @@ class Runner:
             if prepared.fn is None and name == "torch" and prepared.correct is None and bench.builtin is None:
                 continue  # no built-in: said once per exercise in the table, not as a row of dashes
             rows.append(row)
-            if prepared.fn is not None and prepared.correct is not False:
+            if prepared.fn is not None:  # a built-in that disagrees is still timed, and marked NO
                 ready[name] = (row, prepared)
         self._time(inputs, ready)
         for row in rows:
             roofline(row, inputs.flops, inputs.bytes_moved, self.peak, self._peak_flops())
             self.result.rows.append(row)
+        self.progress.advance(f"{exercise.id} {size.name}")
         return rows
 
     def _peak_flops(self) -> float | None:

@@ -56,9 +56,12 @@ Exit codes: 0 measured, 1 FILE failed the check, 2 usage or input error, 130 int
               help="Time a fixed matmul with llmprep's timer and torch.utils.benchmark (and triton on CUDA).")
 @click.option("--timeout", "timeout_s", type=click.FloatRange(min=1), default=600.0, show_default=True,
               help="Seconds the worker may spend timing FILE.")
+@click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
+              help="CPU threads for every backend (0: torch's default, all cores). One keeps numbers "
+              "meaningful on a shared machine.")
 @json_option
 def bench(file, exercise_ids, device, dtype, backends, sizes, sweep, sweep_budget_s, quick, budget_s, compare,
-          plot_path, verify_timer, timeout_s, as_json) -> None:
+          plot_path, verify_timer, timeout_s, threads, as_json) -> None:
     from llmprep.bench import report as bench_report
     from llmprep.bench.plan import BenchOptions, resolve_device
     from llmprep.bench.results import record_and_compare
@@ -75,6 +78,7 @@ def bench(file, exercise_ids, device, dtype, backends, sizes, sweep, sweep_budge
             console.note(note)
         import torch
 
+        torch.set_num_threads(threads or torch.get_num_threads())
         verification = run_verification(resolved, torch.get_num_threads())
         if as_json:
             console.emit_json(verification)
@@ -85,7 +89,7 @@ def bench(file, exercise_ids, device, dtype, backends, sizes, sweep, sweep_budge
 
     options = BenchOptions(exercise_ids=list(exercise_ids), file=file, device=device, dtype=dtype,
                            backends=list(backends), sizes=list(sizes), sweep=sweep, sweep_budget_s=sweep_budget_s,
-                           quick=quick, budget_s=budget_s, timeout_s=timeout_s)
+                           quick=quick, budget_s=budget_s, timeout_s=timeout_s, threads=threads)
     check_report = None
     if file is not None:
         resolve_device(device)  # --device cuda without CUDA fails here, before the check runs

@@ -9,7 +9,7 @@ import sys
 import pytest
 import torch
 
-from llmprep.bench.run import ROW_KEYS
+from llmprep.bench.results import ROW_KEYS
 
 FAST = ("--exercise", "softmax", "--quick", "--budget", "0.03")
 
@@ -24,20 +24,24 @@ def test_quick_json_has_the_issue_shape_and_consistent_numbers(run_cli):
     document = bench_json(run_cli, *FAST)
     assert {"device", "rows"} <= set(document)
     assert document["device"]["type"] == "cpu" and document["device"]["threads"] >= 1
-    assert document["device"]["peak"]["source"].startswith("measured")
+    assert document["device"]["peak"]["source"].startswith("compute:")
+    assert {"load1", "cores", "busy"} <= set(document["device"]["load"])
     rows = document["rows"]
     assert [r["backend"] for r in rows] == ["reference", "torch"]  # --quick leaves ONNX Runtime out
     for row in rows:
         assert list(row) == list(ROW_KEYS)
-        assert row["exercise"] == "softmax" and row["size"] == "1024x1024" and row["dtype"] == "float32"
-        assert row["median_ms"] > 0 and row["iqr_ms"] >= 0 and row["n"] >= 1
+        assert row["exercise"] == "softmax" and row["size"] == "rows=256 cols=1024" and row["dtype"] == "float32"
+        assert row["median_ms"] > 0 and row["iqr_ms"] >= 0 and row["n"] >= 3
+        assert row["ci_low_ms"] <= row["median_ms"] <= row["ci_high_ms"]
         assert row["correct"] is True and row["provider"] == "torch-cpu"
-        # softmax's spec: 5 FLOPs and 8 bytes per element of a 1024×1024 float32 input
+        # softmax's spec: 5 FLOPs and 8 bytes per element of a 256×1024 float32 input (2 MiB: an L3 fits it)
+        elements = 256 * 1024
         seconds = row["median_ms"] / 1e3
-        assert row["gflops"] == pytest.approx(5 * 2**20 / seconds / 1e9)
-        assert row["gbps"] == pytest.approx(8 * 2**20 / seconds / 1e9)
+        assert row["gflops"] == pytest.approx(5 * elements / seconds / 1e9)
+        assert row["gbps"] == pytest.approx(8 * elements / seconds / 1e9)
         peak = document["device"]["peak"]
-        expected = 100 * max(row["gflops"] * 1e9 / peak["flops_per_s"], row["gbps"] * 1e9 / peak["bytes_per_s"])
+        bandwidth = next(lv["bytes_per_s"] for lv in peak["levels"] if lv["bytes"] >= 8 * elements)
+        expected = 100 * max(row["gflops"] * 1e9 / peak["flops_per_s"], row["gbps"] * 1e9 / bandwidth)
         assert row["pct_peak"] == pytest.approx(expected)
     if not torch.cuda.is_available():
         assert any("runs on the CPU" in note for note in document["notes"])
@@ -60,9 +64,10 @@ def test_unknown_exercise_and_submission_backend_without_file_are_usage_errors(r
 def test_human_output_shows_the_table_and_the_notes(run_cli):
     result = run_cli("bench", *FAST)
     assert result.exit_code == 0, result.stderr
-    assert "softmax (float32, cpu)" in result.stdout
-    assert "reference" in result.stdout and "1024x1024" in result.stdout
-    assert "measured now" in result.stdout  # the CPU peak is labelled as measured
+    assert "bench --quick" in result.stdout and "softmax rows=256 cols=1024" in result.stdout
+    assert "reference" in result.stdout and "95% CI" in result.stdout
+    assert "FLOP/cycle" in result.stdout and "triad" in result.stdout  # where the CPU peak comes from
+    assert "---" not in result.stdout
 
 
 CORRECT = """
@@ -102,12 +107,16 @@ def test_a_failing_file_is_not_timed(run_cli, tmp_path):
     assert "median" not in result.stdout
 
 
-def test_compare_shows_the_ratio_to_the_previous_run(run_cli):
+def test_compare_finds_the_earlier_row_and_gives_an_interval_and_a_verdict(run_cli):
     first = bench_json(run_cli, *FAST, "--backend", "torch")
+    bench_json(run_cli, "--exercise", "rms-norm", "--quick", "--budget", "0.03", "--backend", "torch")  # a later run
     second = bench_json(run_cli, *FAST, "--backend", "torch", "--compare")
     (entry,) = second["compare"]
     assert entry["previous_ms"] == pytest.approx(first["rows"][0]["median_ms"])
     assert entry["ratio"] == pytest.approx(second["rows"][0]["median_ms"] / first["rows"][0]["median_ms"])
+    low, high = entry["ci"]
+    assert low <= entry["ratio"] <= high
+    assert entry["verdict"] == ("no change" if low <= 1.0 <= high else "faster" if high < 1.0 else "slower")
 
 
 def test_progress_shows_the_best_bench_rows(run_cli):
@@ -116,19 +125,18 @@ def test_progress_shows_the_best_bench_rows(run_cli):
     (best,) = report["bench"]["best"]
     assert best["exercise"] == "softmax" and best["backend"] == "torch" and best["median_ms"] > 0
     shown = run_cli("progress").stdout
-    assert "best bench results" in shown and "1024x1024" in shown
+    assert "best bench results" in shown and "rows=256" in shown
 
 
 def test_sweep_fits_a_slope_and_draws_a_terminal_plot(run_cli):
     result = run_cli("bench", "--exercise", "softmax", "--sweep", "--sweep-budget", "2", "--backend", "torch")
     assert result.exit_code == 0, result.stderr
-    assert "log-log slope" in result.stdout and "median ms vs n" in result.stdout
+    assert "log-log slope" in result.stdout and "median ms vs rows" in result.stdout
     document = bench_json(run_cli, "--exercise", "softmax", "--sweep", "--sweep-budget", "2", "--backend", "torch")
     (sweep,) = document["sweep"]
     (fit,) = sweep["fits"]
-    assert fit["sizes"][:2] == [1024, 2048]  # powers of two from the smallest bench size
-    # rows and columns both double, so the work grows 4× per step: the slope is near 2
-    assert fit["time_slope"] is not None and 0.5 < fit["time_slope"] < 4
+    assert sweep["size"] == "rows" and fit["sizes"][:2] == [1024, 2048]  # doubling the declared dimension
+    assert fit["time_slope"] is not None and fit["time_fit"]["r2"] <= 1.0
 
 
 def test_plot_without_matplotlib_says_how_to_get_it(run_cli, tmp_path, monkeypatch):
@@ -147,12 +155,14 @@ def test_plot_saves_a_png(run_cli, tmp_path):
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_verify_timer_reports_both_timers(run_cli):
+def test_verify_timer_reports_both_timers_and_a_verdict(run_cli):
     result = run_cli("bench", "--verify-timer", "--json")
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     ours, theirs = report["ours"]["median_ms"], report["torch_benchmark"]["median_ms"]
     assert ours > 0 and theirs > 0
-    assert report["ratio_vs_torch_benchmark"] == pytest.approx(ours / theirs)  # no claim about the ratio itself
+    assert report["ratio"] == pytest.approx(ours / theirs)
+    assert report["verdict"] == ("agree" if abs(report["ratio"] - 1) <= 0.15 else "disagree")
     human = run_cli("bench", "--verify-timer").stdout
-    assert "llmprep timer" in human and "torch.utils.benchmark" in human and "ratio" in human
+    assert "llmprep timer" in human and "torch.utils.benchmark" in human and ("agree" in human)
+    assert "W1" not in human and "cpp_extension" not in human  # no library log lines

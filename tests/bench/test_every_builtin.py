@@ -6,12 +6,11 @@ import json
 
 import pytest
 
+from llmprep.bench.plan import declaration
 from llmprep.exercises import list_exercises
-from llmprep.grading.cases import load_module
 
 WITH_BUILTIN = [e for e in list_exercises()
-                if getattr(spec := load_module(e, "spec.py"), "builtin", None) is not None
-                and hasattr(spec, "bench_sizes")]
+                if (bench := declaration(e)[0]) is not None and bench.builtin is not None]
 
 
 def test_most_exercises_have_a_builtin_baseline():
@@ -21,9 +20,9 @@ def test_most_exercises_have_a_builtin_baseline():
 # Known disagreements, left visible; not strict: bench inputs come from the global RNG, so a run may not hit them.
 KNOWN = {
     "kv-cache-decoding": "the no-cache baseline's float32 greedy tokens differ from the cached reference's "
-                         "at the P16 +32 bench size (the grader's cases avoid near-ties; bench sizes do not)",
+                         "at the bench sizes (the grader's cases avoid near-ties; bench sizes do not)",
     "int8-quantization": "torch.quantize_per_channel rounds w/scale differently from the reference: "
-                         "1 code of 1,048,576 is off by one at the 1024x1024 bench size",
+                         "1 code of 1,048,576 is off by one at a bench size",
 }
 PARAMS = [pytest.param(e, marks=pytest.mark.xfail(strict=False, reason=KNOWN[e.id])) if e.id in KNOWN else e
           for e in WITH_BUILTIN]
@@ -31,7 +30,7 @@ PARAMS = [pytest.param(e, marks=pytest.mark.xfail(strict=False, reason=KNOWN[e.i
 
 @pytest.mark.parametrize("exercise", PARAMS, ids=[e.id for e in WITH_BUILTIN])
 def test_the_builtin_runs_and_is_not_found_wrong(exercise, run_cli):
-    result = run_cli("bench", "--exercise", exercise.id, "--quick", "--backend", "torch", "--size", "1",
+    result = run_cli("bench", "--exercise", exercise.id, "--quick", "--backend", "torch",
                      "--budget", "0.01", "--json")
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
