@@ -6,6 +6,7 @@ imports torch, so the catalog can describe exercises without it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,3 +56,90 @@ class Mistake:
     def message(self, lang: str) -> str:
         """The diagnosis in `lang`."""
         return self.zh if lang == "zh" else self.en
+
+
+# ---- bench: how an exercise declares its bench sizes (llmprep bench; owned by the bench helper)
+#
+# An exercise's spec.py ends with
+#
+#     BENCH = Bench(dims={"T": [128, 512, 2048]}, fixed={"B": 4, "H": 8, "D": 64},
+#                   make=_bench_case, flops=_flops, bytes_moved=_bytes_moved, builtin=_builtin)
+#
+# `dims` names the one dimension that grows (its values are the bench sizes, small to large; a
+# sweep doubles it from the first value), `fixed` the ones that stay. `make(gen, **dims, **fixed)`
+# builds one case, so only the sizes that will be timed are ever made, and the sweep knows which
+# dimension grows without guessing.
+
+
+@dataclass(frozen=True)
+class BenchSize:
+    """One size: the value of the growing dimension and every fixed one."""
+
+    dim: str
+    value: int
+    fixed: dict[str, int]
+    changed: tuple[str, ...] = ()     # fixed dimensions set to other values (by `quick`): named too
+
+    @property
+    def name(self) -> str:
+        """The size's name in tables, JSON and `--size`: the growing dimension (`T=512`), and any fixed
+        one that differs from the declaration (`T=64 B=1`), so different problems never share a name."""
+        return " ".join([f"{self.dim}={self.value}"] + [f"{k}={self.fixed[k]}" for k in self.changed])
+
+    def values(self) -> dict[str, int]:
+        """Every dimension by name, for `make`."""
+        return {**self.fixed, self.dim: self.value}
+
+
+@dataclass(frozen=True)
+class Bench:
+    """An exercise's bench declaration (see the module docstring)."""
+
+    dims: dict[str, list[int]]
+    make: Callable[..., Any]
+    flops: Callable[[Any], int]
+    bytes_moved: Callable[[Any], int]
+    fixed: dict[str, int] = field(default_factory=dict)
+    builtin: Callable[..., Any] | None = None
+    # The smallest sweep step whose time is dominated by the growing term (the fit starts there).
+    sweep_from: int | None = None
+    # `--quick`: dimensions (growing or fixed) set smaller, so every exercise fits in a minute on 2 cores.
+    quick: dict[str, int] = field(default_factory=dict)
+    # False: time the entry called directly on `make`'s case, not through the exercise's harness (whose
+    # checking calls, e.g. thousands of draws for a sampler, are not the cost of one call).
+    harness: bool = True
+
+    def __post_init__(self) -> None:
+        if len(self.dims) != 1:
+            raise ValueError(f"Bench(dims=...) names exactly one growing dimension, not {list(self.dims)}")
+        (name, values), = self.dims.items()
+        if not values or any(not isinstance(v, int) or v <= 0 for v in values) or list(values) != sorted(values):
+            raise ValueError(f"Bench(dims={{{name!r}: ...}}) needs positive integers, small to large")
+        if name in self.fixed:
+            raise ValueError(f"Bench: {name!r} is both growing (dims) and fixed")
+        unknown = set(self.quick) - set(self.fixed) - {name}
+        if unknown:
+            raise ValueError(f"Bench(quick=...) names dimensions that are not declared: {sorted(unknown)}")
+
+    @property
+    def dim(self) -> str:
+        """The name of the growing dimension."""
+        return next(iter(self.dims))
+
+    def sizes(self) -> list[BenchSize]:
+        """The declared sizes, small to large."""
+        return [BenchSize(self.dim, value, dict(self.fixed)) for value in self.dims[self.dim]]
+
+    def size(self, value: int) -> BenchSize:
+        """Any value of the growing dimension (a sweep step)."""
+        return BenchSize(self.dim, value, dict(self.fixed))
+
+    def quick_size(self) -> BenchSize:
+        """The size `--quick` times: the smallest declared one, with `quick`'s values."""
+        fixed = {**self.fixed, **{k: v for k, v in self.quick.items() if k != self.dim}}
+        changed = tuple(k for k in self.fixed if fixed[k] != self.fixed[k])
+        return BenchSize(self.dim, self.quick.get(self.dim, self.dims[self.dim][0]), fixed, changed)
+
+    def fixed_text(self) -> str:
+        """`B=4 H=8 D=64`: what the table title says about the dimensions that stay."""
+        return " ".join(f"{k}={v}" for k, v in self.fixed.items())

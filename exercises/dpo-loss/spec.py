@@ -64,10 +64,12 @@ def random_cases(gen, count):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """A batch of 64 pairs of sequences of T tokens (forward and backward through the loss)."""
-    gen = torch.Generator().manual_seed(0)
-    return [_case(f"B64 T{T}", gen, 64, T, T, 0.1) for T in (512, 2048, 8192)]
+from llmprep.exercise_api import Bench  # noqa: E402
+
+
+def _bench_case(gen, T, B):
+    """A batch of B pairs of sequences of T tokens (forward and backward through the loss)."""
+    return _case(f"T={T}", gen, B, T, T, 0.1)
 
 
 def flops(case):
@@ -80,4 +82,8 @@ def bytes_moved(case):
     return sum(a.numel() * a.element_size() for a in case.args)
 
 
-builtin = None  # PyTorch has no DPO loss
+# No built-in: PyTorch has no DPO loss
+
+
+BENCH = Bench(dims={"T": [512, 2048, 8192]}, fixed={"B": 64}, make=_bench_case, flops=flops,
+              bytes_moved=bytes_moved, quick={"T": 128, "B": 16})

@@ -66,10 +66,12 @@ def random_cases(gen, count):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """Causal, 1 batch × 4 heads, head dim 64, blocks of 64: the Python loop runs (T/64)² / 2 tiles."""
-    return [Case(f"B1 H4 T{T} D64", tuple(torch.randn(1, 4, T, 64) for _ in range(3)), {"is_causal": True})
-            for T in (128, 256, 512)]
+from llmprep.exercise_api import Bench  # noqa: E402
+
+
+def _bench_case(gen, T, B, H, D):
+    """Causal, head dim D, blocks of 64: the Python loop runs (T/64)² / 2 tiles."""
+    return Case(f"T={T}", tuple(torch.randn(B, H, T, D, generator=gen) for _ in range(3)), {"is_causal": True})
 
 
 def flops(case):
@@ -91,3 +93,7 @@ def bytes_moved(case):
 def builtin(q, k, v, is_causal=False, block_size=64):
     """PyTorch's fused attention (a flash kernel on GPUs that have one)."""
     return torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=is_causal)
+
+
+BENCH = Bench(dims={"T": [128, 256, 512]}, fixed={"B": 1, "H": 4, "D": 64}, make=_bench_case, flops=flops,
+              bytes_moved=bytes_moved, builtin=builtin)

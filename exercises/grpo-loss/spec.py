@@ -67,10 +67,12 @@ def random_cases(gen, count):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """16 prompts × 8 completions of T tokens, forward and backward through the loss."""
-    gen = torch.Generator().manual_seed(0)
-    return [_case(f"16x8 T{T}", gen, 16, 8, T) for T in (256, 1024, 4096)]
+from llmprep.exercise_api import Bench  # noqa: E402
+
+
+def _bench_case(gen, T, P, G):
+    """P prompts × G completions of T tokens, forward and backward through the loss."""
+    return _case(f"T={T}", gen, P, G, T)
 
 
 def flops(case):
@@ -83,4 +85,8 @@ def bytes_moved(case):
     return sum(a.numel() * a.element_size() for a in case.args[:5])
 
 
-builtin = None  # PyTorch has no GRPO loss
+# No built-in: PyTorch has no GRPO loss
+
+
+BENCH = Bench(dims={"T": [256, 1024, 4096]}, fixed={"P": 16, "G": 8}, make=_bench_case, flops=flops,
+              bytes_moved=bytes_moved)

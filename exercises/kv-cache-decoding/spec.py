@@ -109,7 +109,7 @@ def properties(case, output, reference):
 
 # ---- bench metadata (llmprep bench)
 
-from llmprep.bench.declaration import Bench  # noqa: E402
+from llmprep.exercise_api import Bench  # noqa: E402
 
 
 def _bench_case(gen, N, P):
@@ -153,4 +153,4 @@ def builtin(model, prompt_ids, max_new_tokens):
 
 
 BENCH = Bench(dims={"N": [32, 64, 128, 256]}, fixed={"P": 16}, make=_bench_case, flops=flops,
-              bytes_moved=bytes_moved, builtin=builtin, quick={"N": 8})
+              bytes_moved=bytes_moved, builtin=builtin, quick={"N": 4})

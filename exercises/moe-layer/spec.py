@@ -60,10 +60,12 @@ def random_cases(gen, count):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """8 experts, top-2, d 64, d_ff 128, growing numbers of tokens, no capacity limit."""
-    gen = torch.Generator().manual_seed(0)
-    return [_case(f"tokens {n} E8 k2 d64", gen, (n,), 64, 128, 8, 2) for n in (64, 256, 512)]
+from llmprep.exercise_api import Bench  # noqa: E402
+
+
+def _bench_case(gen, N, d, ff, E, k):
+    """E experts, top-k, N tokens, no capacity limit."""
+    return _case(f"N={N}", gen, (N,), d, ff, E, k)
 
 
 def flops(case):
@@ -81,4 +83,8 @@ def bytes_moved(case):
     return (2 * case.args[0].numel() + weights) * case.args[0].element_size()
 
 
-builtin = None  # PyTorch has no MoE layer
+# No built-in: PyTorch has no MoE layer
+
+
+BENCH = Bench(dims={"N": [64, 256, 512]}, fixed={"d": 64, "ff": 128, "E": 8, "k": 2}, make=_bench_case,
+              flops=flops, bytes_moved=bytes_moved)

@@ -40,7 +40,7 @@ def random_cases(gen, count):
 
 # ---- bench metadata (llmprep bench)
 
-from llmprep.bench.declaration import Bench  # noqa: E402
+from llmprep.exercise_api import Bench  # noqa: E402
 
 
 def _bench_case(gen, T, B, d, h):

@@ -63,10 +63,12 @@ def random_cases(gen, count):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """NTK ×4 on (B, H, T, 128) queries at positions 0..T-1."""
-    return [Case(f"B1 H8 T{T} D128", (torch.randn(1, 8, T, 128), torch.arange(T)), {"scaling": "ntk", "factor": 4.0})
-            for T in (512, 2048, 8192)]
+from llmprep.exercise_api import Bench  # noqa: E402
+
+
+def _bench_case(gen, T, B, H, D):
+    """NTK ×4 on (B, H, T, D) queries at positions 0..T-1."""
+    return Case(f"T={T}", (torch.randn(B, H, T, D, generator=gen), torch.arange(T)), {"scaling": "ntk", "factor": 4.0})
 
 
 def flops(case):
@@ -81,4 +83,8 @@ def bytes_moved(case):
     return 2 * x.numel() * x.element_size()
 
 
-builtin = None  # PyTorch has no RoPE
+# No built-in: PyTorch has no RoPE
+
+
+BENCH = Bench(dims={"T": [512, 2048, 8192]}, fixed={"B": 1, "H": 8, "D": 128}, make=_bench_case, flops=flops,
+              bytes_moved=bytes_moved)

@@ -53,10 +53,12 @@ def random_cases(gen, count):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """Batch 1, 8 heads, head dim 64, window 128."""
-    return [Case(f"B1 H8 T{T} D64 W128", tuple(torch.randn(1, 8, T, 64) for _ in range(3)), {"window": 128})
-            for T in (128, 256, 512)]
+from llmprep.exercise_api import Bench  # noqa: E402
+
+
+def _bench_case(gen, T, B, H, D, W):
+    """A window of W keys per query."""
+    return Case(f"T={T}", tuple(torch.randn(B, H, T, D, generator=gen) for _ in range(3)), {"window": W})
 
 
 def flops(case):
@@ -81,3 +83,7 @@ def builtin(q, k, v, window):
     i = torch.arange(S - L, S)[:, None]
     j = torch.arange(S)[None, :]
     return torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=(j <= i) & (j > i - window))
+
+
+BENCH = Bench(dims={"T": [128, 256, 512]}, fixed={"B": 1, "H": 8, "D": 64, "W": 128}, make=_bench_case,
+              flops=flops, bytes_moved=bytes_moved, builtin=builtin)

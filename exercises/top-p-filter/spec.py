@@ -104,7 +104,7 @@ def properties(case, output, reference):
 
 # ---- bench metadata (llmprep bench)
 
-from llmprep.bench.declaration import Bench  # noqa: E402
+from llmprep.exercise_api import Bench  # noqa: E402
 
 
 def _bench_case(gen, rows, V):

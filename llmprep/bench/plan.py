@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from llmprep.bench import calls
-from llmprep.bench.declaration import Bench, BenchSize
 from llmprep.errors import UserError
+from llmprep.exercise_api import Bench, BenchSize
 from llmprep.exercises import Exercise, list_exercises
 
 BACKENDS = ("submission", "reference", "torch", "torch-compile", "onnxruntime")

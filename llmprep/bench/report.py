@@ -130,7 +130,7 @@ def render_rows(result: BenchResult, compact: bool = False) -> list[Any]:
         renderables.append(line)
     dtype = result.rows[0].dtype if result.rows else ""
     if compact and result.rows:
-        renderables.append(_table(f"bench --quick: smallest size of each exercise ({dtype}, {result.device['type']})",
+        renderables.append(_table(f"bench --quick: one small size of each exercise ({dtype}, {result.device['type']})",
                                   "exercise", result.rows, result, lambda r: f"{r.exercise} {r.size}"))
     else:
         for exercise in dict.fromkeys(row.exercise for row in result.rows):

@@ -13,7 +13,6 @@ from typing import Any
 
 from llmprep.bench import calls
 from llmprep.bench.backends import TRUSTED_BACKENDS, Ready
-from llmprep.bench.declaration import Bench, BenchSize
 from llmprep.bench.plan import (
     BACKENDS,
     BenchOptions,
@@ -26,6 +25,7 @@ from llmprep.bench.plan import (
     select_sizes,
 )
 from llmprep.bench.results import BenchResult, BenchRow, judge_noise, machine_load, roofline
+from llmprep.exercise_api import Bench, BenchSize
 from llmprep.exercises import Exercise
 
 QUICK_BUDGET_S = 0.05       # per row

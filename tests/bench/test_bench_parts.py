@@ -11,13 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from llmprep.bench.cpu_peak import flops_per_cycle
-from llmprep.bench.declaration import Bench
 from llmprep.bench.measure import median_interval, summarize
 from llmprep.bench.peaks import DevicePeak
 from llmprep.bench.plan import BenchOptions, declaration
 from llmprep.bench.results import BenchResult, BenchRow, judge_noise, ratio_interval, roofline, verdict
 from llmprep.bench.run import Progress, Runner
 from llmprep.bench.sweep import log_log_fit, upper_points
+from llmprep.exercise_api import Bench
 from llmprep.exercises import load_exercise_folder
 
 
