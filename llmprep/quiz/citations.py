@@ -24,10 +24,10 @@ _HEADING = re.compile(r"^(?:<\|\w+\|>)?\s*(#{1,6})\s+(?P<title>\S.*?)\s*#*\s*$")
 
 def seeds_dir() -> Path:
     """Where the seed documents are: $LLMPREP_SEEDS, else ../shared/seeds beside the repository."""
-    from llmprep.paths import questions_dir
+    from llmprep.paths import PACKAGE_DIR
 
     override = os.environ.get("LLMPREP_SEEDS")
-    return Path(override) if override else questions_dir().resolve().parent.parent / "shared" / "seeds"
+    return Path(override) if override else PACKAGE_DIR.parent.parent / "shared" / "seeds"
 
 
 @lru_cache(maxsize=8)

@@ -137,9 +137,9 @@ class ConsoleView:
         elif result.note:
             verdict += f"  [dim]({escape(result.note)})[/dim]"
         self.console.print(verdict)
-        # The model answer of a self-graded question was shown before the rating.
+        # A short question's model answer was shown before its rating.
         self.console.print(reveal_answer(presented.question, self.lang, self.bank, presented.choice_order,
-                                         show_answer=not result.self_graded))
+                                         show_answer=presented.question.type != "short"))
         self.console.print()
 
     def stopped(self, answered: int, total: int) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from quiz_sample import ATTENTION, write_bank
 
 
@@ -85,3 +87,63 @@ def test_validate_one_file(run_cli, tmp_path):
 
 def test_validate_a_missing_path_is_a_usage_error(run_cli, tmp_path):
     assert run_cli("questions", "validate", str(tmp_path / "nope")).exit_code == 2
+
+
+def test_piped_list_keeps_every_id_and_source_whole(run_cli, sample_bank, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "40")
+    result = run_cli("questions")
+    assert result.exit_code == 0
+    for question_id in ("attention-why-sqrt-dk", "attention-dog-weight", "training-steps-order", "training-why-warmup"):
+        assert question_id in result.stdout
+    assert "LLM fundamentals 225–231" in result.stdout and "…" not in result.stdout
+
+
+def test_search_finds_prompts_choices_and_explanations_in_either_language(run_cli, sample_bank):
+    def ids(text):
+        result = run_cli("questions", "--search", text, "--json")
+        assert result.exit_code == 0
+        return [row["id"] for row in json.loads(result.stdout)]
+
+    assert ids("SATURATE") == ["attention-why-sqrt-dk"]  # a choice, case-insensitive
+    assert ids("饱和") == ["attention-why-sqrt-dk"]  # the same choice in Chinese
+    assert ids("三个分数相等") == ["attention-dog-weight"]  # a Chinese explanation
+    assert ids("decouples weight decay") == ["training-adamw"]  # a model answer
+    assert ids("no such words anywhere") == []
+    assert "1 questions" in run_cli("questions", "--search", "adaptive denominator").stdout
+
+
+def test_show_source_prints_the_cited_passage(run_cli, sample_bank, monkeypatch):
+    from llmprep.quiz.citations import seeds_dir
+
+    seeds = seeds_dir()
+    if not (seeds / "001_e176a02f6f49a843.txt").is_file():
+        pytest.skip(f"needs the source documents at {seeds} (../shared/seeds beside the checkout, or LLMPREP_SEEDS)")
+    result = run_cli("questions", "show", "attention-why-sqrt-dk", "--source")
+    assert result.exit_code == 0
+    lines = (seeds / "001_e176a02f6f49a843.txt").read_text(encoding="utf-8").splitlines()
+    assert f"  225  {lines[224]}" in result.stdout and f"  231  {lines[230]}" in result.stdout
+    assert " § " in result.stdout  # the section heading of the cited lines
+    data = json.loads(run_cli("questions", "show", "attention-why-sqrt-dk", "--source", "--json").stdout)
+    assert data["passages"][0]["text"] == lines[224:231]
+
+
+def test_show_source_without_the_documents_says_where_it_looked(run_cli, sample_bank, monkeypatch, tmp_path):
+    monkeypatch.setenv("LLMPREP_SEEDS", str(tmp_path / "nowhere"))
+    result = run_cli("questions", "show", "attention-why-sqrt-dk", "--source")
+    assert result.exit_code == 0 and "LLMPREP_SEEDS" in result.stderr and str(tmp_path / "nowhere") in result.stderr
+
+
+def test_a_paper_source_is_cited_by_authors_year_title_and_section(tmp_path, monkeypatch, run_cli):
+    bank = write_bank(tmp_path / "bank", {"attention": ATTENTION.replace(
+        '    - ref: "Vaswani et al. 2017, §3.2.1"', '    - paper: vaswani2017\n      section: "§3.2.1"', 1)})
+    sources = (bank / "sources.yaml").read_text(encoding="utf-8")
+    (bank / "sources.yaml").write_text(sources + "papers:\n  vaswani2017:\n    title: Attention Is All You Need\n"
+                                       "    authors: Vaswani et al.\n    year: 2017\n", encoding="utf-8")
+    monkeypatch.setattr("llmprep.paths.questions_dir", lambda: bank)
+    shown = run_cli("questions", "show", "attention-why-sqrt-dk")
+    assert shown.exit_code == 0 and "Vaswani et al. 2017, Attention Is All You Need, §3.2.1" in shown.stdout
+    (bank / "attention.yaml").write_text(ATTENTION.replace('    - ref: "Vaswani et al. 2017, §3.2.1"',
+                                                           "    - paper: vaswani2071", 1), encoding="utf-8")
+    result = run_cli("questions", "validate", str(bank))
+    assert result.exit_code == 1 and "'vaswani2071' is not under `papers:`" in result.stdout
+    assert "did you mean 'vaswani2017'?" in result.stdout and "attention.yaml:20" in result.stdout

@@ -245,3 +245,33 @@ def test_a_real_process_reads_answers_from_a_pipe(tmp_path):
                           input="b\n", capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["questions"][0]["given"] == "b"
+
+
+def test_id_asks_that_one_question_from_the_bank_or_a_family(run_cli, sample_bank, toy_family):
+    result = run_cli("quiz", "--id", "attention-dog-weight", "--json", input="1/3\n")
+    document = json.loads(result.stdout)
+    assert [(q["id"], q["correct"]) for q in document["questions"]] == [("attention-dog-weight", True)]
+    assert document["schedule"] == {"mode": "one"} and "within ±0.001" in document["questions"][0]["note"]
+    generated = run_cli("quiz", "--id", "gen:toy-softmax:4", "--json", input="0.5\n")
+    assert json.loads(generated.stdout)["questions"][0]["id"] == "gen:toy-softmax:4"
+    missing = run_cli("quiz", "--id", "attention-dog-weigth")
+    assert missing.exit_code == 2 and "did you mean attention-dog-weight" in missing.stderr
+
+
+def test_the_end_of_a_session_says_what_is_due_next_and_the_streak(run_cli, sample_bank):
+    result = run_cli("quiz", "--id", "attention-dog-weight", input="0.9\n")
+    assert "✗ wrong" in result.stdout and "next review in" in result.stdout and "streak: 1 day(s)" in result.stdout
+    chinese = run_cli("quiz", "--id", "attention-dog-weight", "--lang", "zh", input="1/3\n")
+    assert "下次复习：" in chinese.stdout and "已连续学习 1 天" in chinese.stdout
+
+
+def test_list_generators_keeps_bracketed_text(run_cli, monkeypatch):
+    from llmprep.quiz import generators
+    from llmprep.quiz.generators import Family
+
+    family = Family(name="toy-brackets", topic="evaluation", generate=make_toy_question,
+                    description={"en": "answer: [precision, recall, f1] and [bold]x[/bold]", "zh": "答案：[p, r]"})
+    generators.load_families()
+    monkeypatch.setitem(generators.FAMILIES, family.name, family)
+    result = run_cli("quiz", "--list-generators", "--lang", "en")
+    assert "answer: [precision, recall, f1] and [bold]x[/bold]" in result.stdout
