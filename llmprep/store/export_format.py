@@ -14,10 +14,10 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
-    StrictFloat,
     StrictInt,
     StrictStr,
 )
@@ -43,10 +43,25 @@ def _time(text: str) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
-def _finite(value: float) -> float:
-    if not math.isfinite(value):
-        raise ValueError("not a finite number")
+def _number(value: Any) -> float:
+    # One validator instead of a float|int union, whose errors would name each member of the union.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("a number is needed")
+    if not math.isfinite(value) or not 0 <= value <= 1e12:
+        raise ValueError("a finite number from 0 to 1e12 is needed")
     return float(value)
+
+
+def _size(value: Any) -> Any:
+    if isinstance(value, str) and len(value) <= 200:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= INT64_MAX:
+        return value
+    if isinstance(value, dict) and len(value) <= 16 and all(
+            isinstance(key, str) and len(key) <= 50 and isinstance(count, int) and not isinstance(count, bool)
+            and 0 <= count <= INT64_MAX for key, count in value.items()):
+        return value
+    raise ValueError("a size is a whole number, a short text, or a mapping of dimension names to whole numbers")
 
 
 Id = Annotated[StrictStr, Field(min_length=1, max_length=200)]
@@ -54,9 +69,9 @@ Uid = Annotated[StrictStr, Field(min_length=1, max_length=64)]
 Hash = Annotated[StrictStr, Field(max_length=128)]
 Name = Annotated[StrictStr, Field(max_length=200)]
 Time = Annotated[StrictStr, Field(max_length=64), AfterValidator(_time)]
-Number = Annotated[StrictFloat | StrictInt, Field(ge=0, le=1e12), AfterValidator(_finite)]
+Number = Annotated[Any, BeforeValidator(_number)]
 Int64 = Annotated[StrictInt, Field(ge=0, le=INT64_MAX)]
-Size = Annotated[StrictInt, Field(ge=0, le=INT64_MAX)] | dict[Name, Annotated[StrictInt, Field(ge=0, le=INT64_MAX)]] | Name
+Size = Annotated[Any, BeforeValidator(_size)]
 
 
 class Entry(BaseModel):

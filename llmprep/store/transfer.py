@@ -12,6 +12,9 @@ import json
 import os
 import stat
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,8 +34,10 @@ from llmprep.store.reviews import AdvanceCard, ReviewRecord, insert_review, rebu
 if TYPE_CHECKING:
     from llmprep.store.database import Store
 
-# Entries written per transaction; each transaction holds the write lock for milliseconds.
+# Entries written per transaction; each transaction holds the write lock for milliseconds, and the
+# lock is then left free for as long again, so a quiz waiting on it (busy timeout) gets in.
 BATCH_SIZE = 200
+MAX_PAUSE_S = 0.05
 FIX_EXPORT = "import a file written by `llmprep progress export`"
 
 
@@ -156,7 +161,7 @@ def _import(store: Store, export: Export, advance: AdvanceCard) -> dict[str, int
     added = {"reviews": 0, "check_attempts": 0, "solution_views": 0, "bench_runs": 0, "content_changes": 0}
     touched: dict[str, None] = {}
     for batch in _batches(export.reviews):
-        with database.write() as db:
+        with _paced_write(database) as db:
             for review in batch:
                 record = ReviewRecord(review.card_id, review.question_id, review.topic,
                                       datetime.fromisoformat(review.reviewed_at), review.rating, review.correct,
@@ -165,11 +170,11 @@ def _import(store: Store, export: Export, advance: AdvanceCard) -> dict[str, int
                     added["reviews"] += 1
                     touched[review.card_id] = None
     for batch in _batches(list(touched), size=max(1, BATCH_SIZE // 10)):
-        with database.write() as db:
+        with _paced_write(database) as db:
             for card_id in batch:
                 rebuild_card(db, card_id, advance)
     for batch in _batches(export.check_attempts):
-        with database.write() as db:
+        with _paced_write(database) as db:
             for attempt in batch:
                 added["check_attempts"] += db.execute(
                     "INSERT OR IGNORE INTO check_attempts (uid, exercise_id, passed, attempted_at, seed, device,"
@@ -178,13 +183,13 @@ def _import(store: Store, export: Export, advance: AdvanceCard) -> dict[str, int
                      attempt.device, attempt.dtype, attempt.duration_s,
                      json.dumps(attempt.details) if attempt.details is not None else None)).rowcount
     for batch in _batches(export.solution_views):
-        with database.write() as db:
+        with _paced_write(database) as db:
             for view in batch:
                 added["solution_views"] += db.execute(
                     "INSERT OR IGNORE INTO solution_views (uid, exercise_id, viewed_at, forced) VALUES (?, ?, ?, ?)",
                     (view.uid, view.exercise_id, view.viewed_at, int(view.forced))).rowcount
     for batch in _batches(export.content_changes):
-        with database.write() as db:
+        with _paced_write(database) as db:
             for change in batch:
                 added["content_changes"] += db.execute(
                     "INSERT INTO content_changes (card_id, changed_at, old_hash, new_hash) SELECT ?, ?, ?, ?"
@@ -193,12 +198,20 @@ def _import(store: Store, export: Export, advance: AdvanceCard) -> dict[str, int
                     (change.card_id, change.changed_at, change.old_hash, change.new_hash,
                      change.card_id, change.changed_at, change.old_hash, change.new_hash)).rowcount
     for run in export.bench_runs:  # a run and its rows are one transaction
-        with database.write() as db:
+        with _paced_write(database) as db:
             if db.execute("SELECT 1 FROM bench_runs WHERE uid = ?", (run.uid,)).fetchone() is None:
                 insert_run(db, run.uid, run.run_at, run.device.model_dump(exclude_unset=True),
                            [row.model_dump(exclude_unset=True) for row in run.rows])
                 added["bench_runs"] += 1
     return added
+
+
+@contextmanager
+def _paced_write(database) -> Iterator:
+    started = time.monotonic()
+    with database.write() as db:
+        yield db
+    time.sleep(min(time.monotonic() - started, MAX_PAUSE_S))
 
 
 def _batches(items: list, size: int = BATCH_SIZE):
