@@ -109,7 +109,7 @@ def _report_click_error(console: Console, error: click.ClickException, prog_name
     return error.exit_code
 
 
-@click.group(cls=LazyGroup, help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("llmprep", cls=LazyGroup, help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="llmprep")
 def cli() -> None:
     pass

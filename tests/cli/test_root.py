@@ -74,3 +74,66 @@ def test_user_error_in_json_mode_is_the_one_json_document(run_cli, failing_comma
     }
     assert document["exit_code"] == 2
     assert "before the error" in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["exercises", "--json", "--no-such-option"],           # unknown option
+    ["hint", "--json"],                                    # missing argument
+    ["hint", "softmax", "--level", "zero", "--json"],      # bad value
+    ["exercises", "--lang", "fr", "--json"],               # bad choice
+    ["no-such-command", "--json"],                         # unknown command
+])
+def test_usage_errors_with_json_print_one_error_document(run_cli, args):
+    import json
+
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    document = json.loads(result.stdout)
+    assert set(document["error"]) == {"what", "where", "fix"} and document["error"]["what"]
+    assert document["exit_code"] == 2 and document["error"]["where"].startswith("llmprep")
+    assert "Usage:" in result.stderr  # people still get click's usage line
+
+
+def test_usage_errors_without_json_keep_stdout_empty(run_cli):
+    result = run_cli("exercises", "--no-such-option")
+    assert result.exit_code == 2 and result.stdout == "" and "No such option" in result.stderr
+
+
+@pytest.fixture
+def interrupted_command():
+    """A command that is interrupted (Ctrl-C) half way, and one that exits 3 without a word."""
+
+    @click.command()
+    @json_option
+    def ctrl_c(as_json):
+        raise KeyboardInterrupt
+
+    @click.command()
+    @json_option
+    def silent(as_json):
+        raise SystemExit(3)
+
+    cli.add_command(ctrl_c, "ctrl-c-test")
+    cli.add_command(silent, "silent-test")
+    yield
+    cli.commands.pop("ctrl-c-test")
+    cli.commands.pop("silent-test")
+
+
+def test_ctrl_c_with_json_prints_an_error_document_and_exits_130(run_cli, interrupted_command):
+    import json
+
+    result = run_cli("ctrl-c-test", "--json")
+    assert result.exit_code == 130
+    document = json.loads(result.stdout)
+    assert "interrupted" in document["error"]["what"] and document["exit_code"] == 130
+    plain = run_cli("ctrl-c-test")
+    assert plain.exit_code == 130 and plain.stdout == "" and "interrupted" in plain.stderr
+
+
+def test_a_failure_without_a_document_still_leaves_one_in_json_mode(run_cli, interrupted_command):
+    import json
+
+    result = run_cli("silent-test", "--json")
+    assert result.exit_code == 3
+    assert json.loads(result.stdout)["exit_code"] == 3
