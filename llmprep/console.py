@@ -30,8 +30,9 @@ def _colour_allowed(stream) -> bool:
 class Console:
     """Owns stdout and stderr for one command invocation."""
 
-    def __init__(self, json_mode: bool = False):
+    def __init__(self, json_mode: bool = False, lang: str | None = None):
         self.json_mode = json_mode
+        self.lang = lang  # of the labels this console prints itself; None: the locale's
         self._json_written = False
 
     # Rich consoles are made per call so they follow sys.stdout/sys.stderr as they are now
@@ -97,7 +98,10 @@ class Console:
 
     def warn(self, message: str) -> None:
         """A warning on stderr."""
-        self.err.print(f"[yellow]warning:[/yellow] {message}")
+        from llmprep.language import default_language
+        from llmprep.messages import message as text
+
+        self.err.print(f"[yellow]{text('console.warning', self.lang or default_language())}[/yellow] {message}")
 
     def emit_json(self, document: Any) -> None:
         """Write the command's one JSON document to stdout."""
@@ -114,13 +118,17 @@ class Console:
             self.emit_json(error.to_dict())
         if quiet:
             return
+        from llmprep.language import default_language
+        from llmprep.messages import translator
+
+        _ = translator(self.lang or default_language())
         err = self.err
         # soft_wrap: paths and commands stay on one line so they can be copied from a pipe or a log.
-        err.print(f"[bold red]error:[/bold red] {_escape(error.what)}", soft_wrap=True)
+        err.print(f"[bold red]{_('console.error')}[/bold red] {_escape(error.what)}", soft_wrap=True)
         if error.where:
-            err.print(f"  [bold]where:[/bold] {_escape(error.where)}", soft_wrap=True)
+            err.print(f"  [bold]{_('console.where')}[/bold] {_escape(error.where)}", soft_wrap=True)
         if error.fix:
-            err.print(f"  [bold]fix:[/bold] {_escape(error.fix)}", soft_wrap=True)
+            err.print(f"  [bold]{_('console.fix')}[/bold] {_escape(error.fix)}", soft_wrap=True)
 
     def report_unexplained_exit(self, code: int, what: str | None = None) -> None:
         """In --json mode, a command that failed without writing its document still leaves one."""
@@ -159,6 +167,21 @@ def get_console() -> Console:
     if not isinstance(root.obj, Console):
         root.obj = Console()
     return root.obj
+
+
+def lang_option(func):
+    """Add `--lang en|zh` to a command; the value passed on is the language to use (the locale's when
+    not given), and the console prints its own labels (error, where, fix) in it too."""
+
+    def switch(ctx: click.Context, _param: click.Parameter, value: str | None) -> str:
+        from llmprep.language import default_language
+
+        lang = value or default_language()
+        get_console().lang = lang
+        return lang
+
+    return click.option("--lang", type=click.Choice(["en", "zh"]), default=None, is_eager=True, callback=switch,
+                        help="Language of the output (default: from the locale).")(func)
 
 
 def json_option(func):

@@ -10,6 +10,8 @@ import click
 from llmprep import __version__
 from llmprep.console import Console
 from llmprep.errors import UserError
+from llmprep.language import default_language
+from llmprep.messages import message
 
 # name -> "module:function". Only commands that exist are listed here.
 COMMANDS = {
@@ -68,8 +70,9 @@ class LazyGroup(click.Group):
         except click.ClickException as error:
             code = _report_click_error(console, error, prog_name, fix=None)
         except (click.Abort, KeyboardInterrupt):
-            console.report_user_error(UserError(_interrupted(), where=None, fix=None, exit_code=130), quiet=True)
-            console.note("interrupted")
+            what = message("console.interrupted", console.lang or default_language())
+            console.report_user_error(UserError(what, where=None, fix=None, exit_code=130), quiet=True)
+            console.note(what)
             code = 130
         except SystemExit as exit_:
             code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
@@ -87,10 +90,6 @@ def asks_for_json(argv: list[str]) -> bool:
     """Whether `--json` is among the options (before a `--`)."""
     options = argv[:argv.index("--")] if "--" in argv else argv
     return "--json" in options
-
-
-def _interrupted() -> str:
-    return "interrupted (Ctrl-C); what was already answered or recorded is kept"
 
 
 def _help_fix(error: click.UsageError, prog_name: str | None) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from llmprep.console import get_console, json_option
+from llmprep.console import get_console, json_option, lang_option
 
 
 @click.command()
 @click.option("--topic", "topics", multiple=True, metavar="TOPIC", help="Only this topic (repeatable).")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="Language of the titles.")
+@lang_option
 @json_option
 def exercises(topics, lang, as_json) -> None:
     """List the exercises: id, title, topic, difficulty, and your status (new / attempted / passed).
@@ -20,12 +20,10 @@ def exercises(topics, lang, as_json) -> None:
     from rich.table import Table
 
     from llmprep.exercises import list_exercises
-    from llmprep.language import default_language
     from llmprep.messages import translator
     from llmprep.store import open_store
 
     console = get_console()
-    lang = lang or default_language()
     _ = translator(lang)
     catalog = list_exercises()
     known_topics = sorted({e.topic for e in catalog})

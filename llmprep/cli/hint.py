@@ -4,26 +4,23 @@ from __future__ import annotations
 
 import click
 
-from llmprep.console import get_console, json_option
+from llmprep.console import get_console, json_option, lang_option
 
 
 @click.command()
 @click.argument("exercise_id", metavar="ID")
 @click.option("--level", type=click.IntRange(min=1), default=1, show_default=True,
               help="Show hints 1..N; each level says more.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="Language of the hints.")
+@lang_option
 @json_option
 def hint(exercise_id, level, lang, as_json) -> None:
     """Show the exercise's hints up to --level (1 is a nudge, the last is nearly the answer)."""
     from rich.markup import escape
 
     from llmprep.exercises import get_exercise
-    from llmprep.language import default_language
     from llmprep.messages import translator
 
     console = get_console()
-    explicit_lang = lang
-    lang = lang or default_language()
     _ = translator(lang)
     exercise = get_exercise(exercise_id)
     hints = exercise.hints
@@ -38,6 +35,6 @@ def hint(exercise_id, level, lang, as_json) -> None:
     for number, text in enumerate(shown, start=1):
         console.print(f"[bold]{number}/{len(hints)}[/bold] {escape(text)}")
     if level < len(hints):
-        # The same language again: the learner chose it, the next command keeps it.
-        command = f"llmprep hint {exercise.id} --level {level + 1}" + (f" --lang {lang}" if explicit_lang else "")
+        # The same language again: the next command keeps it, whatever the locale of the next shell.
+        command = f"llmprep hint {exercise.id} --level {level + 1}" + (" --lang zh" if lang == "zh" else "")
         console.print(_("hint.more", command=command), style="dim", soft_wrap=True, markup=False)

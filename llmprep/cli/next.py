@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import click
 
-from llmprep.console import get_console, json_option
+from llmprep.console import get_console, json_option, lang_option
 
 
 @click.command()
-@click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="Language of the advice.")
+@lang_option
 @json_option
 def next_step(lang, as_json) -> None:
     """Say what to do next: reviews due now (`llmprep quiz --due`), then the next exercise in catalog
     order that is not passed yet, with overall progress ("7/25 exercises passed, 120/306 questions seen")."""
     from llmprep.cli.progress import bank_or_none
     from llmprep.exercises import list_exercises
-    from llmprep.language import default_language
     from llmprep.standing.next_step import render_next, what_next
     from llmprep.store import open_store
 
     console = get_console()
-    lang = lang or default_language()
     bank = bank_or_none(console, lang)
     catalog = list_exercises()
     with open_store(read_only=True) as store:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from llmprep.console import get_console, json_option
+from llmprep.console import get_console, json_option, lang_option
 
 HELP = """Where you stand: per topic, questions seen of the total, accuracy over the last 30 days,
 reviews due now and the next due time; exercises passed and attempted; best bench results;
@@ -22,20 +22,11 @@ a line of daily activity.
 Progress lives in llmprep.sqlite3 under LLMPREP_HOME (default: your platform's user data dir).
 """
 
-lang_option = click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="Language of the output.")
-
-
-def _language(lang: str | None) -> str:
-    from llmprep.language import default_language
-
-    return lang or default_language()
-
-
 @click.group(help=HELP, invoke_without_command=True)
 @lang_option
 @json_option
 @click.pass_context
-def progress(ctx: click.Context, lang: str | None, as_json: bool) -> None:
+def progress(ctx: click.Context, lang: str, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from llmprep.standing.render import render_standing
@@ -43,7 +34,6 @@ def progress(ctx: click.Context, lang: str | None, as_json: bool) -> None:
     from llmprep.store import open_store
 
     console = get_console()
-    lang = _language(lang)
     bank = bank_or_none(console, lang)
     with open_store(read_only=True) as store:
         report = build_standing(store, bank)
@@ -70,7 +60,7 @@ def bank_or_none(console, lang: str):
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @lang_option
 @json_option
-def export(file: Path, lang: str | None, as_json: bool) -> None:
+def export(file: Path, lang: str, as_json: bool) -> None:
     from llmprep.messages import message
     from llmprep.standing.render import describe_counts
     from llmprep.store import open_store
@@ -82,8 +72,7 @@ def export(file: Path, lang: str | None, as_json: bool) -> None:
     if as_json:
         console.emit_json({"file": str(file), "exported": counts})
     else:
-        lang = _language(lang)
-        console.print(message("progress.exported", lang, counts=describe_counts(counts, lang), file=file),
+            console.print(message("progress.exported", lang, counts=describe_counts(counts, lang), file=file),
                       soft_wrap=True)
 
 
@@ -92,7 +81,7 @@ def export(file: Path, lang: str | None, as_json: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @lang_option
 @json_option
-def import_(file: Path, lang: str | None, as_json: bool) -> None:
+def import_(file: Path, lang: str, as_json: bool) -> None:
     from llmprep.messages import message
     from llmprep.quiz.schedule import advance_card
     from llmprep.standing.render import describe_counts
@@ -106,7 +95,6 @@ def import_(file: Path, lang: str | None, as_json: bool) -> None:
     if as_json:
         console.emit_json({"file": str(file), "added": added})
         return
-    lang = _language(lang)
     console.print(message("progress.imported", lang, counts=describe_counts(added, lang), file=file)
                   if any(added.values()) else message("progress.nothing_new", lang, file=file), soft_wrap=True)
 
@@ -116,14 +104,13 @@ def import_(file: Path, lang: str | None, as_json: bool) -> None:
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @lang_option
 @json_option
-def reset(topic: str | None, yes: bool, lang: str | None, as_json: bool) -> None:
+def reset(topic: str | None, yes: bool, lang: str, as_json: bool) -> None:
     from llmprep.messages import translator
     from llmprep.quiz.bank import check_topics
     from llmprep.standing.render import describe_counts
     from llmprep.store import open_store
 
     console = get_console()
-    lang = _language(lang)
     _ = translator(lang)
     if topic is not None:
         (topic,) = check_topics([topic])

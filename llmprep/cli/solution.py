@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from llmprep.console import get_console, json_option
+from llmprep.console import get_console, json_option, lang_option
 
 
 @click.command()
 @click.argument("exercise_id", metavar="ID")
 @click.option("--force", is_flag=True, help="Show it before you have passed (this is recorded).")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="Language of the messages.")
+@lang_option
 @json_option
 def solution(exercise_id, force, lang, as_json) -> None:
     """Show the reference solution. Only after a passing `llmprep check` is recorded, or with --force.
@@ -18,12 +18,11 @@ def solution(exercise_id, force, lang, as_json) -> None:
     Redirected (`llmprep solution ID > ref.py`), the file gets the reference exactly, line for line.
     """
     from llmprep.exercises import get_exercise
-    from llmprep.language import default_language
     from llmprep.messages import translator
     from llmprep.store import open_store
 
     console = get_console()
-    _ = translator(lang or default_language())
+    _ = translator(lang)
     exercise = get_exercise(exercise_id)
     with open_store(read_only=True) as store:
         passed = store.checks.status(exercise.id) == "passed"

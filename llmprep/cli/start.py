@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from llmprep.console import get_console, json_option
+from llmprep.console import get_console, json_option, lang_option
 
 
 @click.command()
@@ -15,7 +15,7 @@ from llmprep.console import get_console, json_option
 @click.argument("directory", metavar="[DIR]", required=False, default=".",
                 type=click.Path(path_type=Path, file_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite DIR/<ID>.py if it exists.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="Language of the task.")
+@lang_option
 @json_option
 def start(exercise_id, directory, force, lang, as_json) -> None:
     """Write DIR/<ID>.py from the exercise's starter (first line `# llmprep: ID`), show the task,
@@ -23,11 +23,9 @@ def start(exercise_id, directory, force, lang, as_json) -> None:
     from rich.markdown import Markdown
 
     from llmprep.exercises import get_exercise
-    from llmprep.language import default_language
     from llmprep.messages import translator
 
     console = get_console()
-    lang = lang or default_language()
     _ = translator(lang)
     exercise = get_exercise(exercise_id)
     target = directory / f"{exercise.id}.py"

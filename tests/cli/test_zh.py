@@ -1,0 +1,123 @@
+"""Every command run with `--lang zh` speaks Chinese: no English interface text in its output.
+
+Data stays as it is (exercise and topic ids, commands to type, code, file paths, numbers), so it is
+removed before looking; what is left must not contain an English message of the catalogue or a
+common English interface word.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from llmprep.exercises import list_exercises
+from llmprep.messages import catalogue
+from llmprep.store import open_store
+
+ENGLISH_WORDS = {
+    "the", "and", "for", "with", "you", "your", "more", "next", "wrote", "start", "run", "passed", "failed",
+    "attempted", "new", "title", "topic", "status", "difficulty", "easy", "medium", "hard", "exercise", "exercises",
+    "review", "reviews", "due", "now", "seen", "questions", "accuracy", "none", "nothing", "yet", "total", "level",
+    "hint", "hints", "error", "where", "fix", "activity", "days", "best", "results", "device", "backend", "size",
+    "median", "peak", "attempts", "passes", "last", "checked", "result", "quiz", "progress", "measured", "answers",
+}
+
+# Commands of other helpers, not yet moved to the catalogue: listed here so the gap is visible.
+NOT_YET_COVERED = {
+    "quiz": "quiz helper: re-prompts and headers (llmprep/messages/*/quiz.py)",
+    "questions": "quiz helper",
+    "check": "grader helper: case errors and report",
+    "bench": "bench helper",
+    "doctor": "bench helper",
+}
+
+
+def _english_fragments() -> list[str]:
+    """The literal parts of every English message that hold a real word (commands excluded)."""
+    fragments = set()
+    for text in catalogue("en").values():
+        for part in re.split(r"\{[^}]*\}", text):
+            part = part.strip(" :,.()'`")
+            if re.search(r"[A-Za-z]{3,}", part) and "llmprep" not in part and part not in catalogue("zh").values():
+                fragments.add(part)
+    return sorted(fragments, key=len, reverse=True)
+
+
+def _strip_data(text: str, data: list[str]) -> str:
+    for item in sorted(data, key=len, reverse=True):
+        text = text.replace(item, " ")
+    text = re.sub(r"llmprep[^\u3000-\u9fff\uff00-\uffef\n]*", " ", text)  # a command, up to the Chinese text
+    text = re.sub(r"(/[\w.\-]+)+", " ", text)  # paths
+    return text
+
+
+def _data_words() -> list[str]:
+    from llmprep.quiz import TOPIC_IDS
+
+    data = list(TOPIC_IDS)
+    for exercise in list_exercises():
+        data += [exercise.id, exercise.topic, exercise.title_in("zh"), exercise.signature]
+        data += [hint.get("zh", "") for hint in exercise.hints]
+    return [item for item in data if item]
+
+
+@pytest.fixture
+def some_progress(tmp_path):
+    """A store with something in every table, so every table and line of the reports is shown."""
+    from llmprep.quiz.schedule import advance_card
+    from llmprep.store import ReviewRecord
+
+    now = datetime.now(timezone.utc)
+    with open_store() as store:
+        store.checks.record_attempt("softmax", True, seed=1, device="cpu", dtype="float32", duration_s=1)
+        store.checks.record_attempt("rope", False, seed=1, device="cpu", dtype="float32", duration_s=1,
+                                    details={"file": str(tmp_path / "rope.py")})
+        store.bench.record_run({"name": "cpu"}, [{"exercise": "softmax", "backend": "torch", "size": {"N": 8},
+                                                  "dtype": "float32", "median_ms": 0.5, "pct_peak": 1.0}])
+        store.reviews.record(ReviewRecord("attention-divide-by-sqrt-dk", "attention-divide-by-sqrt-dk", "attention",
+                                          now - timedelta(days=20), 1, False), advance_card)
+        store.reviews.record(ReviewRecord("gen:flops", "gen:flops:1", "efficiency-deployment",
+                                          now - timedelta(minutes=1), 4, True), advance_card)
+    return tmp_path
+
+
+COMMANDS = {
+    "exercises": ["exercises"],
+    "hint": ["hint", "rope", "--level", "1"],
+    "start": ["start", "softmax", "{tmp}/work"],
+    "start-exists": ["start", "softmax", "{tmp}/work"],
+    "solution-refused": ["solution", "rope"],
+    "solution": ["solution", "softmax"],
+    "next": ["next"],
+    "progress": ["progress"],
+    "progress-export": ["progress", "export", "{tmp}/out.json"],
+    "progress-import": ["progress", "import", "{tmp}/out.json"],
+    "progress-reset-declined": ["progress", "reset"],
+}
+
+
+def test_every_command_in_chinese_has_no_english_interface_text(run_cli, some_progress):
+    fragments = _english_fragments()
+    data = _data_words()
+    reference = list_exercises()[0].path("reference.py").read_text(encoding="utf-8")
+    for name, args in COMMANDS.items():
+        args = [arg.replace("{tmp}", str(some_progress)) for arg in args] + ["--lang", "zh"]
+        result = run_cli(*args, input="n\n")
+        assert result.exit_code in (0, 2), (name, result.output)
+        shown = result.stdout + result.stderr
+        if name == "start":
+            # The task itself (README) is content, checked by the content tests; the interface is what follows.
+            shown = shown[shown.index("已写入"):]
+        if name == "solution":
+            shown = shown.replace(reference, "")
+        left = _strip_data(shown, data)
+        found = [fragment for fragment in fragments if fragment in left]
+        words = sorted({word for word in re.findall(r"[A-Za-z]+", left) if word.lower() in ENGLISH_WORDS})
+        assert not found and not words, f"`llmprep {' '.join(args)}` shows English: {found or words}\n{shown}"
+
+
+@pytest.mark.parametrize("command", sorted(NOT_YET_COVERED))
+def test_commands_not_yet_in_the_catalogue_are_listed(command):
+    pytest.skip(f"`llmprep {command} --lang zh` is not checked yet: {NOT_YET_COVERED[command]}")
