@@ -5,25 +5,9 @@ Nothing here imports torch or numpy: `llmprep quiz` must start fast. The constan
 live here, not in `bank`, so the CLI can build its options without importing pydantic.
 """
 
-# The topic ids of ../shared/TOPICS.md, in its order. Questions and exercises use exactly these.
-TOPIC_IDS: tuple[str, ...] = (
-    "foundations",
-    "tokenization-embeddings",
-    "attention",
-    "multi-head-attention",
-    "positional-encoding",
-    "transformer-block",
-    "pretraining-objectives",
-    "training",
-    "fine-tuning",
-    "distributed-training",
-    "evaluation",
-    "inference",
-    "efficiency-deployment",
-    "prompt-engineering",
-    "applications-ethics",
-    "code-review",
-)
+# The topic ids (../shared/TOPICS.md's 16, then the 10 added for 2026 interviews) have one home.
+from llmprep.topics import TOPIC_IDS as TOPIC_IDS  # re-exported for the bank and the CLI
+
 QUESTION_TYPES: tuple[str, ...] = ("choice", "multi", "numeric", "short", "order")
 DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
 LANGUAGES: tuple[str, ...] = ("en", "zh")

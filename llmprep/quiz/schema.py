@@ -266,6 +266,8 @@ class Paper(Strict):
     year: int = Field(ge=1900, le=2100)
     venue: str | None = None
     url: str | None = None
+    arxiv: str | None = None  # an arXiv id such as "2203.15556"
+    reference: str | None = None  # for work not on arXiv: venue and pages, without a URL
 
     def cite(self, section: str | None = None) -> str:
         """'Vaswani et al. 2017, Attention Is All You Need, §3.2.1'."""

@@ -50,7 +50,19 @@ def rolling_slot() -> int:
     return slots.index(10000)
 
 
+def online_normalizer() -> float:
+    m, total = -math.inf, 0.0
+    for block in ([1.0, 2.0], [3.0, 0.0]):
+        new_m = max(m, *block)
+        total = total * math.exp(m - new_m) + sum(math.exp(x - new_m) for x in block)
+        m = new_m
+    # The one-pass result must equal the two-pass one, the point of the algorithm.
+    assert math.isclose(total, torch.tensor([1.0, 2.0, 3.0, 0.0], dtype=torch.float64).sub(3).exp().sum().item())
+    return total
+
+
 RECOMPUTE = {
+    "long-context-online-softmax-normalizer": online_normalizer,
     "long-context-position-interpolation-index": lambda: 6000 * 2048 / 8192,
     "long-context-rope-longest-wavelength": slowest_wavelength,
     "long-context-ntk-aware-base": ntk_base,

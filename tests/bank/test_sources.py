@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 
 import yaml
-from raw_bank import QUESTIONS, RAW
+from raw_bank import NEW_TOPICS, QUESTIONS, RAW
 
 PAPERS = yaml.safe_load((QUESTIONS / "sources.yaml").read_text(encoding="utf-8")).get("papers") or {}
-NEW_TOPICS = ("mixture-of-experts", "post-training", "long-context", "reasoning", "serving", "scaling-laws",
-              "quantization", "agents-rag", "modern-architectures", "training-at-scale")
 QUESTION_LIST = [q for items in RAW.values() for q in items if isinstance(q, dict)]
 ARXIV_ID = re.compile(r"^\d{4}\.\d{4,5}$")
 
