@@ -66,7 +66,9 @@ def _list_generators(as_json: bool, lang: str) -> None:
     from rich.table import Table
 
     from llmprep.quiz.generators import load_families
+    from llmprep.quiz.messages import words
 
+    say = words(lang)
     console = get_console()
     families = sorted(load_families().values(), key=lambda f: f.name)
     if as_json:
@@ -74,10 +76,10 @@ def _list_generators(as_json: bool, lang: str) -> None:
                            for f in families])
         return
     if not families:
-        console.print("no generator families are installed")
+        console.print(say["no_families"])
         return
-    table = Table(title="generator families (llmprep quiz --generated NAME)", title_justify="left")
-    for column in ("name", "topic", "description"):
+    table = Table(title=say["families_title"], title_justify="left")
+    for column in (say["col_name"], say["topic"], say["col_description"]):
         table.add_column(column)
     for family in families:
         table.add_row(family.name, family.topic,
@@ -110,6 +112,7 @@ def quiz(topics, count, difficulties, types, lang, seed, generated, new, due_onl
          as_json) -> None:
     from llmprep.language import default_language
     from llmprep.quiz.bank import load_bank
+    from llmprep.quiz.messages import words
     from llmprep.quiz.schedule import AnswerRecorder, QuizPlan, outlook, plan_quiz
     from llmprep.quiz.session import LineAnswers, TerminalAnswers, run_session
     from llmprep.quiz.view import ConsoleView
@@ -129,7 +132,7 @@ def quiz(topics, count, difficulties, types, lang, seed, generated, new, due_onl
                             schedule={"mode": "one"})
         else:
             plan = plan_quiz(bank, store, count=count, new=new, seed=seed, due_only=due_only, topics=topics,
-                             difficulties=difficulties, types=types, generated=generated)
+                             difficulties=difficulties, types=types, generated=generated, lang=lang)
         for note in plan.notes:
             console.warn(note)
         # With nothing to ask, "nothing is due; the next one is due in 3h" is the result itself.
@@ -139,10 +142,10 @@ def quiz(topics, count, difficulties, types, lang, seed, generated, new, due_onl
         answers = TerminalAnswers(console) if sys.stdin.isatty() else LineAnswers(sys.stdin)
         view = ConsoleView(console, bank, lang)
         record = AnswerRecorder(store, plan.questions, on_change=lambda question_id: console.note(
-            f"{question_id} changed since you last answered it; its history is kept"))
+            words(lang)["changed"].format(id=question_id)))
         result = run_session(plan.questions, seed=plan.seed, lang=lang, answers=answers, view=view,
                              on_answer=record)
-        after = outlook(store)
+        after = outlook(store, lang=lang)
     if plan.questions:
         view.summary(result, after)
     if as_json:

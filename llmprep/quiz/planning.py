@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from llmprep.errors import UserError
 from llmprep.quiz.bank import Bank, check_topics
 from llmprep.quiz.choices import ChoicesQuestion
+from llmprep.quiz.messages import words
 from llmprep.quiz.schema import GENERATED_ID, Question
 
 DEFAULT_COUNT = 10
@@ -111,6 +112,7 @@ def plan_session(
     types: Sequence[str] = (),
     generated: Sequence[str] = (),
     selector: Selector = seeded_selection,
+    lang: str = "en",
 ) -> SessionPlan:
     """Choose a session's questions.
 
@@ -123,15 +125,16 @@ def plan_session(
     seed = new_seed() if seed is None else seed
     topics = check_topics(topics)
     notes: list[str] = []
+    say = words(lang)
     if generated and count > MAX_GENERATED:
-        notes.append(f"-n {count} is more than a session of generated questions holds; asking {MAX_GENERATED}")
+        notes.append(say["capped"].format(count=count, cap=MAX_GENERATED))
         count = MAX_GENERATED
     families = resolve_families(generated, topics) if generated else []
     if generated and not families and not topics:
         raise UserError("no generator families are installed", where="--generated",
                         fix="leave out --generated to quiz from the bank")
     if generated and not families:
-        notes.append(f"no generator family covers {', '.join(topics)}; using bank questions only")
+        notes.append(say["no_family_covers"].format(topics=", ".join(topics)))
     bank_filters = bool(topics or difficulties or types)
     candidates = filter_questions(bank.questions, topics, difficulties, types)
 
@@ -150,9 +153,9 @@ def plan_session(
                 raise UserError("no question matches " + _describe_filters(topics, difficulties, types),
                                 where="llmprep quiz",
                                 fix="drop a filter, or see what there is with `llmprep questions`")
-            notes.append(f"only {len(candidates)} question(s) match; asking all {len(candidates)}")
+            notes.append(say["only_match"].format(count=len(candidates)))
         else:
-            notes.append(f"only {len(candidates)} bank question(s) match; generated questions fill the rest")
+            notes.append(say["only_bank_match"].format(count=len(candidates)))
         want_bank = len(candidates)
     chosen = selector(candidates, want_bank, seed) if want_bank else []
     made = generate_questions(families, count - len(chosen), seed) if families else []

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from llmprep.errors import UserError
 from llmprep.quiz.bank import check_topics
+from llmprep.quiz.messages import words
 from llmprep.quiz.planning import filter_questions, new_seed, plan_session, seeded_selection
 from llmprep.quiz.session import AGAIN, GOOD, AnswerResult
 
@@ -91,7 +92,7 @@ class ScheduledPick:
     notes: list[str] = field(default_factory=list)
 
 
-def due_questions(cards: Sequence[CardRow], bank: Bank, seed: int) -> tuple[list[Question], list[str]]:
+def due_questions(cards: Sequence[CardRow], bank: Bank, seed: int, lang: str = "en") -> tuple[list[Question], list[str]]:
     """The question to ask for each due card, in the cards' order; a card whose question is gone is skipped."""
     from llmprep.quiz.generators import load_families
 
@@ -112,16 +113,16 @@ def due_questions(cards: Sequence[CardRow], bank: Bank, seed: int) -> tuple[list
             gone.append(card.card_id)
         else:
             questions.append(question)
-    notes = [f"{len(gone)} due card(s) are no longer in the bank and were skipped: {', '.join(gone[:5])}"
-             + (" ..." if len(gone) > 5 else "")] if gone else []
+    notes = [words(lang)["cards_gone"].format(count=len(gone), ids=", ".join(gone[:5]) + (" ..." if len(gone) > 5 else ""))
+             ] if gone else []
     return questions, notes
 
 
-def pick_scheduled(bank: Bank, store: Store, *, count: int, new: int, seed: int,
+def pick_scheduled(bank: Bank, store: Store, *, count: int, new: int, seed: int, lang: str = "en",
                    now: datetime | None = None) -> ScheduledPick:
     """Due reviews first (most overdue first), then up to `new` never-rated bank questions; `count` at most."""
     now = now or datetime.now(timezone.utc)
-    due, notes = due_questions(store.reviews.due_cards(now), bank, seed)
+    due, notes = due_questions(store.reviews.due_cards(now), bank, seed, lang)
     due = due[:count]
     scheduled = store.reviews.scheduled_card_ids()
     unseen = [q for q in bank.questions if q.id not in scheduled]
@@ -129,13 +130,13 @@ def pick_scheduled(bank: Bank, store: Store, *, count: int, new: int, seed: int,
     return ScheduledPick(questions=due + fresh, due=len(due), new=len(fresh), notes=notes)
 
 
-def pick_due_only(bank: Bank, store: Store, *, count: int, seed: int, topics: Sequence[str] = (),
+def pick_due_only(bank: Bank, store: Store, *, count: int, seed: int, topics: Sequence[str] = (), lang: str = "en",
                   difficulties: Sequence[str] = (), types: Sequence[str] = (),
                   now: datetime | None = None) -> ScheduledPick:
     """Only the due cards (most overdue first), narrowed by the filters; `count` at most."""
     now = now or datetime.now(timezone.utc)
     cards = [card for card in store.reviews.due_cards(now) if not topics or card.topic in topics]
-    questions, notes = due_questions(cards, bank, seed)
+    questions, notes = due_questions(cards, bank, seed, lang)
     if difficulties or types:
         # Generated questions have a difficulty and type too, so the same filter applies.
         questions = filter_questions(questions, (), difficulties, types)
@@ -187,40 +188,40 @@ class QuizPlan:
 
 def plan_quiz(bank: Bank, store: Store, *, count: int, new: int, seed: int | None, due_only: bool = False,
               topics: Sequence[str] = (), difficulties: Sequence[str] = (), types: Sequence[str] = (),
-              generated: Sequence[str] = (), now: datetime | None = None) -> QuizPlan:
+              generated: Sequence[str] = (), now: datetime | None = None, lang: str = "en") -> QuizPlan:
     """Choose a quiz session's questions: due reviews and new ones, only due ones, or a seeded drill."""
     now = now or datetime.now(timezone.utc)
+    say = words(lang)
     drill = bool(topics or difficulties or types or generated or seed is not None)
     if due_only and generated:
         raise UserError("--due and --generated do not go together", where="llmprep quiz",
                         fix="--due already brings back the generator families that are due; drop --generated")
     if not due_only and drill:
         plan = plan_session(bank, count=count, seed=seed, topics=topics, difficulties=difficulties, types=types,
-                            generated=generated)
-        info = [] if seed is not None else [f"seed {plan.seed} (replay this session with --seed {plan.seed})"]
+                            generated=generated, lang=lang)
+        info = [] if seed is not None else [say["replay_seed"].format(seed=plan.seed)]
         return QuizPlan(plan.questions, plan.seed, "drill", plan.notes, info, {"mode": "drill"})
     seed = new_seed() if seed is None else seed
     if due_only:
         pick = pick_due_only(bank, store, count=count, seed=seed, topics=check_topics(topics),
-                             difficulties=difficulties, types=types, now=now)
+                             difficulties=difficulties, types=types, now=now, lang=lang)
     else:
         if not bank.questions and not store.reviews.scheduled_card_ids():
             raise UserError("the question bank is empty", where="llmprep quiz",
                             fix="try generated questions: `llmprep quiz --generated all`")
-        pick = pick_scheduled(bank, store, count=count, new=new, seed=seed, now=now)
+        pick = pick_scheduled(bank, store, count=count, new=new, seed=seed, now=now, lang=lang)
     upcoming = store.reviews.next_due(now) if not pick.questions else None
     schedule = {"mode": "due" if due_only else "review", "due": pick.due, "new": pick.new,
                 "next_due": iso_utc(upcoming.due) if upcoming else None}
     info: list[str] = []
     if pick.questions:
-        info.append(f"{pick.due} due review(s)" + ("" if due_only else f", {pick.new} new question(s)"))
+        info.append(say["due_only" if due_only else "due_and_new"].format(due=pick.due, new=pick.new))
     elif due_only or new == 0:
-        info.append("nothing is due" + (f"; the next review ({upcoming.card_id}) is due {describe_due(upcoming.due, now)}"
-                                        if upcoming else "; answer some questions first: `llmprep quiz`"))
+        info.append(say["nothing_due_next"].format(card=upcoming.card_id, when=describe_due(upcoming.due, now, lang))
+                    if upcoming else say["nothing_due_first"])
     else:
-        info.append("nothing is due and every question has been answered"
-                    + (f"; the next review is due {describe_due(upcoming.due, now)}" if upcoming else "")
-                    + "; to practise anyway, pick a --topic or a --seed")
+        later = say["all_answered_next"].format(when=describe_due(upcoming.due, now, lang)) if upcoming else ""
+        info.append(say["all_answered"].format(next=later))
     return QuizPlan(pick.questions, seed, schedule["mode"], pick.notes, info, schedule)
 
 
@@ -229,17 +230,17 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
-def describe_due(due: datetime, now: datetime | None = None) -> str:
+def describe_due(due: datetime, now: datetime | None = None, lang: str = "en") -> str:
     """'in 3h 20m (2026-05-01 14:30)' in local time; 'now' when it is already due."""
     now = now or datetime.now(timezone.utc)
     seconds = (due - now).total_seconds()
     if seconds <= 0:
-        return "now"
+        return words(lang)["now"]
     minutes = int(seconds // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
     span = f"{days}d {hours}h" if days else f"{hours}h {minutes}m" if hours else f"{max(minutes, 1)}m"
-    return f"in {span} ({due.astimezone().strftime('%Y-%m-%d %H:%M')})"
+    return words(lang)["in_span"].format(span=span, at=due.astimezone().strftime('%Y-%m-%d %H:%M'))
 
 
 def streak_days(times: Iterable[datetime], today: date) -> int:
@@ -253,7 +254,7 @@ def streak_days(times: Iterable[datetime], today: date) -> int:
     return count
 
 
-def outlook(store: Store, now: datetime | None = None) -> dict:
+def outlook(store: Store, now: datetime | None = None, lang: str = "en") -> dict:
     """What comes after a session: reviews due now, the next one's time, those due within a day, the streak."""
     now = now or datetime.now(timezone.utc)
     due_now = len(store.reviews.due_cards(now))
@@ -261,5 +262,5 @@ def outlook(store: Store, now: datetime | None = None) -> dict:
     within_day = len(store.reviews.due_cards(now + timedelta(days=1))) - due_now
     times = store.reviews.activity_times(now - timedelta(days=400))
     return {"due_now": due_now, "next_due": iso_utc(upcoming.due) if upcoming else None,
-            "next_due_text": describe_due(upcoming.due, now) if upcoming else None,
+            "next_due_text": describe_due(upcoming.due, now, lang) if upcoming else None,
             "due_within_day": within_day, "streak_days": streak_days(times, now.astimezone().date())}

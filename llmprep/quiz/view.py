@@ -152,7 +152,7 @@ class ConsoleView:
         from rich.table import Table
 
         say = self.words
-        table = Table(title=f"{say['score']} (seed {result.seed})", title_justify="left")
+        table = Table(title=say["seed_title"].format(score=say["score"], seed=result.seed), title_justify="left")
         table.add_column(say["topic"], no_wrap=True)
         for name in (say["answered"], say["right"], say["wrong"], say["ungraded"], say["score"]):
             table.add_column(name, justify="right")
