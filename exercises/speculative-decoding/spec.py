@@ -123,18 +123,19 @@ def properties(case, output, reference):
 
 # ---- bench metadata (llmprep bench)
 
-def bench_sizes():
-    """One verification step (through the harness) for a batch of B sequences: K = 4 drafts."""
-    cases = []
-    for B, V in ((16, 32000), (64, 32000), (256, 32000)):
-        target = torch.softmax(torch.randn(1, 5, V), -1)
-        draft = torch.softmax(torch.randn(1, 4, V), -1)
-        cases.append(Case(f"B{B} K4 V{V}", (target, draft), {"samples": B}))
-    return cases
+from llmprep.exercise_api import Bench  # noqa: E402
+
+
+def _bench_case(gen, B, K, V):
+    """One verification step for a batch of B sequences (one situation repeated B times), K drafts
+    over V tokens, through the harness (which also makes a 64-row reproducibility call)."""
+    target = torch.softmax(torch.randn(1, K + 1, V, generator=gen), -1)
+    draft = torch.softmax(torch.randn(1, K, V, generator=gen), -1)
+    return Case(f"B={B}", (target, draft), {"samples": B})
 
 
 def flops(case):
-    """About 4 FLOPs per probability of the batch (the residual max(0, p - q) and its normalization)."""
+    """About 4 FLOPs per draft probability of the batch (the residual max(0, p - q), its normalization)."""
     return 4 * case.args[1].numel() * case.kwargs["samples"]
 
 
@@ -143,4 +144,8 @@ def bytes_moved(case):
     return (case.args[0].numel() + case.args[1].numel()) * case.args[0].element_size() * case.kwargs["samples"]
 
 
-builtin = None  # PyTorch has no speculative sampler
+# No built-in: PyTorch has no speculative sampler
+
+
+BENCH = Bench(dims={"B": [16, 64, 256]}, fixed={"K": 4, "V": 32000}, make=_bench_case, flops=flops,
+              bytes_moved=bytes_moved, quick={"V": 4096})
