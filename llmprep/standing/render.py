@@ -70,20 +70,19 @@ def render_standing(console, report: dict[str, Any], lang: str = "en", now: date
     else:
         console.print(_("progress.no_exercises", command="llmprep check FILE"), soft_wrap=True)
 
-    best = report["bench"]["best"]
+    by_device = report["bench"]["by_device"]
     console.print()
-    if best:
-        bench = Table(title=_("progress.bench_title"), title_justify="left")
-        for name in ("device", "exercise", "backend", "size", "dtype", "median_ms", "pct_peak"):
+    for device, rows in by_device.items():
+        bench = Table(title=_("progress.bench_title_on", device=escape(device)), title_justify="left")
+        for name in ("exercise", "backend", "size", "dtype", "median_ms", "pct_peak"):
             bench.add_column(_(f"progress.col.{name}"), justify="right" if name in ("median_ms", "pct_peak") else "left")
-        for row in best:
+        for row in rows:
             peak = row.get("pct_peak")
-            bench.add_row(escape(str(row.get("device_name", ""))), escape(str(row.get("exercise", ""))),
-                          escape(str(row.get("backend", ""))), escape(_size_text(row.get("size"))),
-                          escape(str(row.get("dtype", ""))), f"{row['median_ms']:.4g}",
-                          "-" if peak is None else f"{peak:.1f}%")
+            bench.add_row(escape(str(row.get("exercise", ""))), escape(str(row.get("backend", ""))),
+                          escape(_size_text(row.get("size"))), escape(str(row.get("dtype", ""))),
+                          f"{row['median_ms']:.4g}", "-" if peak is None else f"{peak:.1f}%")
         console.print_unclipped(bench)
-    else:
+    if not by_device:
         console.print(_("progress.no_bench", command="llmprep bench"), soft_wrap=True)
 
     activity = report["activity"]

@@ -38,6 +38,32 @@ def daily_counts(times: list[datetime], days: int, today: date) -> list[int]:
     return [per_day.get(today - timedelta(days=offset), 0) for offset in range(days - 1, -1, -1)]
 
 
+def size_magnitude(size: Any) -> int:
+    """How big a bench size is, to pick the largest: an int itself, a dict the product of its numbers."""
+    if isinstance(size, bool):
+        return 0
+    if isinstance(size, int):
+        return size
+    if isinstance(size, dict):
+        return math.prod(value for value in size.values() if isinstance(value, int) and not isinstance(value, bool))
+    return 0
+
+
+def best_per_backend(best_rows: list[dict]) -> dict[str, list[dict]]:
+    """Per device, one row per exercise × backend: the fastest at the largest size measured (float32
+    first when several dtypes were). What `progress` shows; `best` keeps every size and dtype."""
+    chosen: dict[tuple[str, str, str], dict] = {}
+    for row in best_rows:
+        key = (str(row.get("device_name")), str(row.get("exercise")), str(row.get("backend")))
+        rank = (size_magnitude(row.get("size")), row.get("dtype") == "float32", -(row.get("median_ms") or 0))
+        if key not in chosen or rank > chosen[key][0]:
+            chosen[key] = (rank, row)
+    by_device: dict[str, list[dict]] = {}
+    for (device, _exercise, _backend), (_rank, row) in sorted(chosen.items()):
+        by_device.setdefault(device, []).append(row)
+    return by_device
+
+
 def build_standing(store: Store, bank: Bank | None, now: datetime | None = None) -> dict[str, Any]:
     """The progress report as the JSON document `llmprep progress --json` prints.
 
@@ -88,7 +114,7 @@ def build_standing(store: Store, bank: Bank | None, now: datetime | None = None)
             "passed": sum(1 for entry in exercises.values() if entry["passes"]),
             "items": [{"id": exercise_id, **entry} for exercise_id, entry in exercises.items()],
         },
-        "bench": {"best": store.bench.best_rows()},
+        "bench": {"best": (best := store.bench.best_rows()), "by_device": best_per_backend(best)},
         "activity": {"days": ACTIVITY_DAYS, "first_day": (now.astimezone().date()
                                                           - timedelta(days=ACTIVITY_DAYS - 1)).isoformat(),
                      "counts": counts, "sparkline": sparkline(counts)},

@@ -98,6 +98,27 @@ def test_progress_report_per_topic_exercises_bench_and_activity(run_cli, tiny_ba
     assert "activity, last 30 days" in text and "█" in text
 
 
+def test_progress_shows_one_bench_row_per_exercise_and_backend_per_device(run_cli, tiny_bank):
+    def row(backend, size, ms, dtype="float32"):
+        return {"exercise": "softmax", "backend": backend, "size": size, "dtype": dtype, "median_ms": ms}
+
+    with open_store() as store:
+        for run in range(3):  # three runs of a sweep: 3 sizes x 2 backends each
+            store.bench.record_run({"name": "Xeon-test"}, [row(b, {"N": n}, n * (1 + run) / 100)
+                                                           for b in ("torch", "reference") for n in (8, 64, 512)])
+        store.bench.record_run({"name": "Xeon-test"}, [row("torch", {"N": 512}, 0.1, dtype="float64")])
+        store.bench.record_run({"name": "H100-test"}, [row("torch", {"N": 64}, 0.01)])
+    report = json.loads(run_cli("progress", "--json").stdout)
+    assert len(report["bench"]["best"]) == 3 * 2 + 1 + 1  # every size and dtype, kept in the JSON
+    shown = {device: [(r["backend"], r["size"], r["dtype"], r["median_ms"]) for r in rows]
+             for device, rows in report["bench"]["by_device"].items()}
+    assert shown == {"H100-test": [("torch", {"N": 64}, "float32", 0.01)],
+                     "Xeon-test": [("reference", {"N": 512}, "float32", 5.12), ("torch", {"N": 512}, "float32", 5.12)]}
+    text = run_cli("progress").stdout
+    assert text.count("Xeon-test") == 1 and text.count("H100-test") == 1  # each device once, as a title
+    assert "best bench results on Xeon-test" in text
+
+
 def test_progress_on_an_empty_store(run_cli, tiny_bank):
     result = run_cli("progress")
     assert result.exit_code == 0
