@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 
 import pytest
 import torch
 
 from llmprep.exercises import list_exercises, readme_sections
-from llmprep.grading.cases import load_mistakes, make_cases, reference_entry
+from llmprep.grading.cases import load_mistakes, load_module, make_cases, reference_entry
 from llmprep.grading.check import check_trusted_implementation, run_trusted
 
 EXERCISES = list_exercises()
@@ -109,9 +110,33 @@ def test_reference_passes_in_process_in_float64(exercise, seed_note):
 # ---- through the real worker and CLI: each run starts a worker process (a torch import), so slow
 
 
-@pytest.mark.slow
+def _parameters(function) -> list[tuple]:
+    return [(p.name, p.kind, p.default) for p in inspect.signature(function).parameters.values()]
+
+
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
-def test_starter_fails_with_exit_1(exercise, run_cli):
+def test_starter_has_the_references_signature_and_raises_not_implemented(exercise, seed_note):
+    seed_note(0)
+    starter = getattr(load_module(exercise, "starter.py"), exercise.entry)
+    reference = reference_entry(exercise)
+    if exercise.kind == "module":
+        starter, reference = starter.__init__, reference.__init__  # forward() may differ only in its body
+    # the same parameters (names, kinds, defaults); annotations may differ
+    assert _parameters(starter) == _parameters(reference)
+    entry = getattr(load_module(exercise, "starter.py"), exercise.entry)
+    verdicts, _ = check_trusted_implementation(exercise, entry, seed=0, memo=_RUNS)
+    assert verdicts and all("NotImplementedError" in (v.error or "") for v in verdicts), verdicts[0].error
+
+
+# One starter of each way of calling the entry (function, module, harness) through the real worker
+# and CLI; every starter is checked in process above (each worker run costs a torch import).
+_STARTERS_THROUGH_THE_WORKER = ("softmax", "multi-head-attention", "train-step")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise_id", _STARTERS_THROUGH_THE_WORKER)
+def test_starter_fails_with_exit_1(exercise_id, run_cli):
+    exercise = next(e for e in EXERCISES if e.id == exercise_id)
     result = run_cli("check", str(exercise.path("starter.py")), "--exercise", exercise.id, "--json", "--seed", "1")
     assert result.exit_code == 1, result.output
     document = json.loads(result.stdout)
