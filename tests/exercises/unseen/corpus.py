@@ -61,14 +61,39 @@ def load_entry(item: CorpusFile, entry: str):
 
 def report_text(report, lang: str = "en") -> str:
     """The report as plain text, the way `llmprep check` prints it."""
+    import io
+
     from rich.console import Console
 
     from llmprep.grading.report import render_report
 
-    console = Console(width=160, record=True, file=open("/dev/null", "w"), color_system=None)
+    console = Console(width=160, record=True, file=io.StringIO(), color_system=None)
     for renderable in render_report(report, lang):
         console.print(renderable)
     return console.export_text()
+
+
+def findings_text(report, lang: str = "en") -> str:
+    """What the report says about the failure: its text without the case table and without the
+    inputs of the first failing case, which name every argument whether or not it matters."""
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from llmprep.grading.report import render_report
+
+    console = Console(width=160, record=True, file=io.StringIO(), color_system=None)
+    for renderable in render_report(report, lang):
+        if not isinstance(renderable, Table):
+            console.print(renderable)
+    lines = console.export_text().splitlines()
+    return "\n".join(line for line in lines if not line.startswith(("First failure:", "Reproduce:")))
+
+
+def is_named(item: CorpusFile, report) -> bool:
+    """True when the report rejects the file and states its fact."""
+    return not report.passed and re.search(item.named_if, findings_text(report), re.I) is not None
 
 
 def grade(item: CorpusFile, seed: int, lang: str = "en", memo: dict | None = None):
@@ -95,13 +120,13 @@ def main(argv: list[str]) -> int:
     for item in files:
         report, text = grade(item, args.seed)
         ok = not report.passed
-        hit = ok and re.search(item.named_if, text, re.I) is not None
+        hit = is_named(item, report)
         rejected += ok
         named += hit
         print(f"{'rejected' if ok else 'PASSED  '} {'named' if hit else '-----'}  {item.name}", flush=True)
         if args.verbose and not hit:
             print("    fact:", item.fact)
-            print("    " + text.replace("\n", "\n    "))
+            print("    " + findings_text(report).replace("\n", "\n    "))
     print(f"rejected {rejected}/{len(files)}, named {named}/{len(files)} ({100 * named / len(files):.0f}%)")
     return 0
 

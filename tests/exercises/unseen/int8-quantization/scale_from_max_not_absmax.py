@@ -8,7 +8,7 @@ import torch
 
 def quantize_int8(w, dim=0):
     others = [d for d in range(w.ndim) if d != dim % w.ndim]
-    scale = w.amax(dim=others, keepdim=True).clamp_min(1e-12) / 127
+    scale = (w.amax(dim=others, keepdim=True) if others else w).clamp_min(1e-12) / 127
     q = torch.round(w / scale).clamp(-127, 127).to(torch.int8)
     return q, scale
 

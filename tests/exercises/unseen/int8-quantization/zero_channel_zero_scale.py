@@ -8,7 +8,7 @@ import torch
 
 def quantize_int8(w, dim=0):
     others = [d for d in range(w.ndim) if d != dim % w.ndim]
-    scale = w.abs().amax(dim=others, keepdim=True) / 127
+    scale = (w.abs().amax(dim=others, keepdim=True) if others else w.abs()) / 127
     q = torch.nan_to_num(torch.round(w / scale)).clamp(-127, 127).to(torch.int8)
     return q, scale
 

@@ -1,7 +1,7 @@
-"""Padding starts one position late: `>` instead of `>=` keeps the first padding token as real.
+"""The sdpa mask returned as (B, T, T), without the head axis of size 1.
 
-fact: the padding masks are shifted by one position along the sequence axis
-named_if: shift|off by one|one position
+fact: wrong shape of output['sdpa'] (B×T×T, expected B×1×T×T)
+named_if: shape.*sdpa|sdpa.*shape
 """
 import torch
 
@@ -9,11 +9,11 @@ import torch
 def attention_masks(lengths, max_len):
     T = max_len
     future = torch.ones(T, T, dtype=torch.bool).triu(1)
-    pad = torch.arange(T)[None, :] > lengths[:, None]
+    pad = torch.arange(T)[None, :] >= lengths[:, None]
     return {
         "causal": torch.zeros(T, T).masked_fill(future, float("-inf")),
         "causal_bool": future,
         "key_padding": pad,
         "key_padding_additive": torch.zeros(pad.shape).masked_fill(pad, float("-inf")),
-        "sdpa": (~future)[None, None] & ~pad[:, None, None, :],
+        "sdpa": (~future)[None] & ~pad[:, None, :],
     }

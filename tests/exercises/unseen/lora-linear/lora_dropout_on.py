@@ -1,7 +1,7 @@
-"""The base layer is never frozen: gradients reach base.weight and base.bias.
+"""Dropout on the LoRA branch, left in training mode: random outputs.
 
-fact: a gradient reaches the frozen base parameters (named)
-named_if: base
+fact: the output changes between two calls on the same inputs (randomness left in)
+named_if: two calls|same inputs|differ|random
 """
 import torch
 from torch import nn
@@ -11,12 +11,14 @@ class LoRALinear(nn.Module):
     def __init__(self, in_features, out_features, r, alpha):
         super().__init__()
         self.base = nn.Linear(in_features, out_features)
+        self.base.requires_grad_(False)
         self.lora_A = nn.Parameter(torch.randn(r, in_features) / r)
         self.lora_B = nn.Parameter(torch.zeros(out_features, r))
         self.scale = alpha / r
 
     def forward(self, x):
-        return self.base(x) + self.scale * (x @ self.lora_A.T @ self.lora_B.T)
+        h = torch.nn.functional.dropout(x, p=0.1, training=True)
+        return self.base(x) + self.scale * (h @ self.lora_A.T @ self.lora_B.T)
 
     def merge(self):
         merged = nn.Linear(self.base.in_features, self.base.out_features,

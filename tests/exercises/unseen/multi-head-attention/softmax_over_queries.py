@@ -1,7 +1,7 @@
-"""Scores scaled by 1/sqrt(d_model) instead of 1/sqrt(d_head).
+"""softmax(dim=-2): normalized over the queries instead of over the keys.
 
-fact: wrong only when n_heads > 1
-named_if: n_heads
+fact: wrong only when the sequence has more than one position (T > 1)
+named_if: only .*(axis 1|T\b|more than one)|T > 1
 """
 import math
 
@@ -23,12 +23,11 @@ class MultiHeadAttention(nn.Module):
         B, T, _ = t.shape
         return t.view(B, T, self.n_heads, self.d_head).transpose(1, 2)
 
-
     def forward(self, x, is_causal=False):
         B, T, D = x.shape
         q, k, v = self._split(self.q_proj(x)), self._split(self.k_proj(x)), self._split(self.v_proj(x))
-        scores = q @ k.transpose(-2, -1) / math.sqrt(D)
+        scores = q @ k.transpose(-2, -1) / math.sqrt(self.d_head)
         if is_causal:
             scores = scores.masked_fill(torch.ones(T, T, dtype=torch.bool).triu(1), float("-inf"))
-        y = scores.softmax(-1) @ v
+        y = scores.softmax(-2) @ v
         return self.out_proj(y.transpose(1, 2).reshape(B, T, D))

@@ -1,7 +1,7 @@
-"""The cache keeps only the prompt's keys and values: new tokens never append theirs.
+"""One cache slot shared by every block: each block attends to the keys and values of the last block.
 
-fact: the first generated token is right, later ones are wrong
-named_if: first .*(right|correct)|from (column|position|index)|max_new_tokens
+fact: wrong only when the model has more than one block (right with a single layer)
+named_if: only .*(layer|block)
 """
 import math
 
@@ -22,24 +22,25 @@ def _step(model, ids, start, cache):
         h = block.ln_1(x)
         q, k, v = block.attn.qkv(h).chunk(3, dim=-1)
         q, k, v = block.attn.split_heads(q), block.attn.split_heads(k), block.attn.split_heads(v)
-        if cache[i] is None:
-            cache[i] = (k, v)
-        else:
-            k = torch.cat([cache[i][0], k], dim=2)
-            v = torch.cat([cache[i][1], v], dim=2)
+        # one cache for the whole model: every block reads what the last block stored
+        if cache[0] is not None:
+            k = torch.cat([cache[0][0], k], dim=2)
+            v = torch.cat([cache[0][1], v], dim=2)
+        latest = (k, v)
         S = k.shape[2]
         mask = torch.ones(T, S, dtype=torch.bool).tril(S - T)
         x = x + block.attn.proj(block.attn.merge_heads(_attend(q, k, v, mask)))
         x = x + block.mlp(block.ln_2(x))
+    cache[0] = latest
     return model.lm_head(model.ln_f(x))
 
 
 @torch.no_grad()
 def generate(model, prompt_ids, max_new_tokens):
     ids = prompt_ids
-    cache = [None] * len(model.blocks)
     if max_new_tokens == 0:
         return ids
+    cache = [None] * len(model.blocks)
     logits = _step(model, ids, 0, cache)
     for _ in range(max_new_tokens):
         nxt = logits[:, -1].argmax(-1, keepdim=True)

@@ -1,7 +1,7 @@
-"""labels = the original ids everywhere, not -100 at the unselected positions.
+"""masked = input_ids (no clone): the caller's tensor is corrupted in place.
 
-fact: the harness counts labels at unselected positions (rule violations)
-named_if: label
+fact: modified its input input_ids in place
+named_if: in place
 """
 import torch
 
@@ -9,12 +9,11 @@ import torch
 def mask_tokens(input_ids, mask_id, vocab_size, special_ids, generator, mlm_probability=0.15):
     special = torch.isin(input_ids, torch.tensor(list(special_ids), dtype=input_ids.dtype))
     selected = (torch.rand(input_ids.shape, generator=generator) < mlm_probability) & ~special
-    labels = input_ids.clone()
-    masked = input_ids.clone()
+    labels = torch.where(selected, input_ids, torch.full_like(input_ids, -100))
     r = torch.rand(input_ids.shape, generator=generator)
-    to_mask = selected & (r < 0.8)
-    to_random = selected & (r >= 0.8) & (r < 0.9)
-    masked[to_mask] = mask_id
     random_ids = torch.randint(vocab_size, input_ids.shape, generator=generator)
+    masked = input_ids
+    masked[selected & (r < 0.8)] = mask_id
+    to_random = selected & (r >= 0.8) & (r < 0.9)
     masked[to_random] = random_ids[to_random]
     return masked, labels

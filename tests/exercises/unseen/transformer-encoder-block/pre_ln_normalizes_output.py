@@ -1,4 +1,4 @@
-"""norm_first ignored: always post-LN.
+"""Pre-LN written as z = x + MHA(LN1(x)), y = LN2(z + FFN(z)): the second norm moved to the output.
 
 fact: wrong only when norm_first is True
 named_if: norm_first
@@ -23,6 +23,11 @@ class TransformerEncoderBlock(nn.Module):
 
 
     def forward(self, x, key_padding_mask=None):
-        h = self.self_attn(x, x, x, key_padding_mask=key_padding_mask, need_weights=False)[0]
-        z = self.norm1(x + h)
+        def sa(h):
+            return self.self_attn(h, h, h, key_padding_mask=key_padding_mask, need_weights=False)[0]
+
+        if self.norm_first:
+            z = x + sa(self.norm1(x))
+            return self.norm2(z + self._ff(z))
+        z = self.norm1(x + sa(x))
         return self.norm2(z + self._ff(z))

@@ -1,7 +1,7 @@
-"""SwiGLU with the gate on W3: SiLU(W3 x + b3) ⊙ (W1 x + b1).
+"""SwiGLU's up projection W3 x without its bias b3.
 
-fact: wrong only when activation is "swiglu"
-named_if: swiglu
+fact: wrong only when activation is "swiglu" (with a bias b3)
+named_if: swiglu|b3
 """
 import torch
 import torch.nn.functional as F
@@ -14,5 +14,5 @@ def feed_forward(x, w1, b1, w2, b2, activation="relu", w3=None, b3=None):
     elif activation == "gelu":
         h = F.gelu(h)
     else:
-        h = F.silu(F.linear(x, w3, b3)) * h
+        h = F.silu(h) * F.linear(x, w3)
     return F.linear(h, w2, b2)

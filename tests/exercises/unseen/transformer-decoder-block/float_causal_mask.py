@@ -1,4 +1,4 @@
-"""No causal mask in the self-attention: every target position sees the future.
+"""The causal mask passed as a float 0/1 tensor: nn.MultiheadAttention adds it to the scores (+1), masking nothing.
 
 fact: the causality probe fails (an output before the changed position moves), named in the report
 named_if: causal|future
@@ -25,8 +25,11 @@ class TransformerDecoderBlock(nn.Module):
 
 
     def forward(self, tgt, memory, memory_key_padding_mask=None):
+        T = tgt.shape[1]
+        causal = torch.ones(T, T, device=tgt.device).triu(1)
+
         def sa(h):
-            return self.self_attn(h, h, h, need_weights=False)[0]
+            return self.self_attn(h, h, h, attn_mask=causal, need_weights=False)[0]
 
         def ca(h):
             return self.multihead_attn(h, memory, memory, key_padding_mask=memory_key_padding_mask,

@@ -1,4 +1,4 @@
-"""Gradients clipped after optimizer.step(): the step uses unclipped gradients.
+"""clip_grad_value_ instead of clip_grad_norm_: each element clipped, not the global norm.
 
 fact: wrong only when clipping bites (a small max_grad_norm)
 named_if: max_grad_norm
@@ -12,6 +12,6 @@ def train_step(model, optimizer, input_ids, max_grad_norm=1.0):
     logits = model(input_ids)[:, :-1]
     loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), input_ids[:, 1:].reshape(-1))
     loss.backward()
+    torch.nn.utils.clip_grad_value_(model.parameters(), max_grad_norm)
     optimizer.step()
-    torch.nn.utils.clip_grad_norm_(model.parameters(), max_grad_norm)
     return loss.item()

@@ -1,4 +1,4 @@
-"""noam_lr uses step ** -0.5 directly: step 0 raises ZeroDivisionError.
+"""The warmup rate computed before the branch: step / warmup_steps raises when warmup_steps = 0.
 
 fact: the exception (ZeroDivisionError) with the submission's line
 named_if: ZeroDivisionError.*line \d+|line \d+.*ZeroDivisionError
@@ -7,8 +7,9 @@ import math
 
 
 def warmup_cosine_lr(step, peak_lr, warmup_steps, total_steps, min_lr=0.0):
+    warm = peak_lr * step / warmup_steps
     if step < warmup_steps:
-        return peak_lr * step / warmup_steps
+        return warm
     if step >= total_steps:
         return min_lr
     p = (step - warmup_steps) / (total_steps - warmup_steps)
@@ -16,4 +17,5 @@ def warmup_cosine_lr(step, peak_lr, warmup_steps, total_steps, min_lr=0.0):
 
 
 def noam_lr(step, d_model, warmup_steps):
+    step = max(step, 1)
     return d_model ** -0.5 * min(step ** -0.5, step * warmup_steps ** -1.5)

@@ -1,7 +1,7 @@
-"""The low-rank update scaled by alpha instead of alpha / r.
+"""merge() builds nn.Linear(..., bias=False): the merged layer loses the base bias.
 
-fact: wrong only when r > 1
-named_if: \br\b
+fact: only the merged layer's output is wrong
+named_if: merge
 """
 import torch
 from torch import nn
@@ -12,17 +12,16 @@ class LoRALinear(nn.Module):
         super().__init__()
         self.base = nn.Linear(in_features, out_features)
         self.base.requires_grad_(False)
-        self.lora_A = nn.Parameter(torch.randn(r, in_features) * 0.01)
+        self.lora_A = nn.Parameter(torch.randn(r, in_features) / r)
         self.lora_B = nn.Parameter(torch.zeros(out_features, r))
-        self.scale = alpha
+        self.scale = alpha / r
 
     def forward(self, x):
         return self.base(x) + self.scale * (x @ self.lora_A.T @ self.lora_B.T)
 
     def merge(self):
-        merged = nn.Linear(self.base.in_features, self.base.out_features,
+        merged = nn.Linear(self.base.in_features, self.base.out_features, bias=False,
                            device=self.base.weight.device, dtype=self.base.weight.dtype)
         with torch.no_grad():
             merged.weight.copy_(self.base.weight + self.scale * self.lora_B @ self.lora_A)
-            merged.bias.copy_(self.base.bias)
         return merged

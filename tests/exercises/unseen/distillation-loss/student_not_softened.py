@@ -1,0 +1,15 @@
+"""The student's soft distribution taken at temperature 1: log_softmax(student) instead of student / T.
+
+fact: wrong only when T is not 1
+named_if: wrong only .*\bT\b|T ≠ 1|T != 1|\bT\b.*default
+"""
+import torch
+import torch.nn.functional as F
+
+
+def distillation_loss(student_logits, teacher_logits, targets, T=2.0, alpha=0.5):
+    hard = F.cross_entropy(student_logits, targets)
+    log_q = F.log_softmax(student_logits, dim=-1)
+    log_p = F.log_softmax(teacher_logits / T, dim=-1)
+    kl = (log_p.exp() * (log_p - log_q)).sum(-1).mean()
+    return alpha * hard + (1 - alpha) * T * T * kl
