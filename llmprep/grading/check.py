@@ -30,6 +30,9 @@ from llmprep.grading.compare import (
     shape_text,
     values_match,
 )
+from llmprep.grading.analysis import Finding
+from llmprep.grading.explain import explain, failure_kind
+from llmprep.grading.plan import plan_cases
 from llmprep.grading.sandbox import DEFAULT_MEMORY_BYTES, WorkerProcess
 
 DEFAULT_TIMEOUT_S = 60.0
@@ -55,12 +58,14 @@ class CheckReport:
     dtype: str
     cases: list[CaseResult]
     diagnosis: list[Diagnosis] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # the error analysis, when no mistake matches
     problem: str | None = None          # a failure before any case ran (import error, no entry)
     problem_traceback: str | None = None
     stdout: str = ""
     stderr: str = ""
     duration_s: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    lang: str = "en"
 
     @property
     def first_failure(self) -> CaseResult | None:
@@ -77,6 +82,7 @@ class CheckReport:
             "dtype": self.dtype,
             "cases": [c.to_json() for c in self.cases],
             "diagnosis": [{"id": d.id, "message": d.message} for d in self.diagnosis],
+            "findings": [{"id": f.id, "message": f.message(self.lang)} for f in self.findings],
             "problem": self.problem,
             "stdout": self.stdout,
             "stderr": self.stderr,
@@ -158,9 +164,22 @@ def run_trusted(exercise: Exercise, implementation: Any, request: dict) -> dict:
     try:
         return run_case(implementation, exercise.kind, request, "cpu", harness)
     except Exception as exc:  # a mistake may well crash on some inputs
-        return {"error": {"type": type(exc).__name__, "message": str(exc), "line": None, "traceback": ""}}
+        return {"error": _trusted_error(exc, implementation)}
     finally:
         torch.set_num_threads(threads)
+
+
+def _trusted_error(exc: Exception, implementation: Any) -> dict:
+    """The error of an in-process run, with the line of the implementation's own file."""
+    import traceback
+
+    try:
+        source = inspect.getsourcefile(implementation)
+    except TypeError:
+        source = None
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if source and f.filename == source]
+    return {"type": type(exc).__name__, "message": str(exc), "line": frames[-1].lineno if frames else None,
+            "traceback": "".join(traceback.format_exception_only(type(exc), exc))}
 
 
 # ---------------------------------------------------------------- describing cases
@@ -210,6 +229,7 @@ def judge_case(exercise: Exercise, case: Case, names: list[str], sub_request: di
         where = f" (line {error['line']})" if error.get("line") else ""
         verdict.error = f"{error.get('type')}: {error.get('message')}{where}"
         verdict.traceback = error.get("traceback")
+        verdict.kind, verdict.error_type, verdict.error_line = "error", error.get("type"), error.get("line")
         return verdict
     verdict.output = result.get("output")
     problems: list[str] = []
@@ -232,6 +252,7 @@ def judge_case(exercise: Exercise, case: Case, names: list[str], sub_request: di
         problems += run_properties(exercise, case, verdict.output, reference["output"])
     verdict.passed = not problems
     verdict.error = "; ".join(problems) or None
+    verdict.kind = failure_kind(verdict.error, raised=False)
     return verdict
 
 
@@ -348,10 +369,10 @@ def check_submission(file: Path, exercise: Exercise, *, device: str = "auto", dt
     worker = WorkerProcess(timeout_s, memory_bytes=DEFAULT_MEMORY_BYTES if surely_cpu else None)
     try:
         resolved = resolve_device(device)
-        cases = make_cases(exercise, seed)
+        plan = plan_cases(exercise, seed, dtype, build_requests,
+                          lambda request: run_trusted(exercise, reference_entry(exercise), request))
+        cases, sub_requests, references = plan.cases, plan.sub_requests, plan.references
         names = _parameter_names(exercise)
-        sub_requests, ref_requests = build_requests(exercise, cases, dtype, seed)
-        references = [run_trusted(exercise, reference_entry(exercise), r) for r in ref_requests]
         prepared = time.perf_counter()
         if not worker.wait_ready():
             worker.close()
@@ -368,7 +389,7 @@ def check_submission(file: Path, exercise: Exercise, *, device: str = "auto", dt
         raise
 
     report = CheckReport(exercise=exercise, submission=file, passed=False, seed=seed, device=resolved,
-                         dtype=dtype, cases=[], stdout=run.stdout, stderr=run.stderr)
+                         dtype=dtype, cases=[], stdout=run.stdout, stderr=run.stderr, lang=lang)
     if run.import_error is not None:
         error = run.import_error
         where = f" (line {error['line']})" if error.get("line") else ""
@@ -389,6 +410,8 @@ def check_submission(file: Path, exercise: Exercise, *, device: str = "auto", dt
     report.passed = report.problem is None and all(c.passed for c in report.cases)
     if not report.passed and report.problem is None:
         report.diagnosis = diagnose(exercise, cases, report.cases, sub_requests, dtype, lang)
+        if not report.diagnosis:
+            report.findings = explain(exercise, plan, report.cases, names, dtype)
     report.duration_s = time.perf_counter() - started
     report.timings = {"prepare_s": prepared - started, "wait_worker_s": ready - prepared, **run.timings,
                       "total_s": report.duration_s}
@@ -418,30 +441,33 @@ def check_trusted_implementation(exercise: Exercise, implementation: Any, *, dty
     `memo` (a dict the caller keeps) reuses cases and runs across calls with the same exercise,
     seed and dtype: grading each of M mistakes would otherwise rerun all M to diagnose it.
     """
+    verdicts, diagnosis, _ = _grade_trusted(exercise, implementation, dtype, seed, lang, memo)
+    return verdicts, diagnosis
+
+
+def _grade_trusted(exercise: Exercise, implementation: Any, dtype: str, seed: int, lang: str,
+                   memo: dict | None) -> tuple[list[CaseResult], list[Diagnosis], Any]:
     memo = {} if memo is None else memo
     key = (exercise.id, seed, dtype)
+    reference_impl = reference_entry(exercise)
     if key not in memo:
-        cases = make_cases(exercise, seed)
-        memo[key] = (cases, *build_requests(exercise, cases, dtype, seed), {})
-    cases, sub_requests, ref_requests, runs = memo[key]
+        memo[key] = (plan_cases(exercise, seed, dtype, build_requests,
+                                lambda request: run_trusted(exercise, reference_impl, request)), {})
+    plan, runs = memo[key]
     names = _parameter_names(exercise)
 
-    def run(impl: Any, index: int, *, reference: bool = False, grad: bool = True) -> dict:
-        run_key = (id(impl), index, reference, grad)
+    def run(impl: Any, index: int, *, grad: bool = True) -> dict:
+        run_key = (id(impl), index, grad)
         if run_key not in runs:
-            request = ref_requests[index] if reference else sub_requests[index]
+            request = plan.sub_requests[index]
             runs[run_key] = run_trusted(exercise, impl, request if grad else {**request, "grad": False})
         return runs[run_key]
 
-    verdicts = []
-    reference_impl = reference_entry(exercise)
-    for index, case in enumerate(cases):
-        reference = run(reference_impl, index, reference=True)
-        result = run(implementation, index)
-        verdicts.append(judge_case(exercise, case, names, sub_requests[index], reference, result, dtype, "cpu"))
+    verdicts = [judge_case(exercise, case, names, plan.sub_requests[index], plan.references[index],
+                           run(implementation, index), dtype, "cpu") for index, case in enumerate(plan.cases)]
     diagnosis = [] if all(v.passed for v in verdicts) else diagnose(
-        exercise, cases, verdicts, sub_requests, dtype, lang, run=lambda impl, i: run(impl, i, grad=False))
-    return verdicts, diagnosis
+        exercise, plan.cases, verdicts, plan.sub_requests, dtype, lang, run=lambda impl, i: run(impl, i, grad=False))
+    return verdicts, diagnosis, plan
 
 
 def grade_in_process(file: Path, exercise: Exercise, implementation: Any, *, dtype: str = "float32",
@@ -449,8 +475,10 @@ def grade_in_process(file: Path, exercise: Exercise, implementation: Any, *, dty
     """The report `check_submission` would give, for an implementation already imported in this
     process (trusted code: the tests' corpora), without a worker and without recording anything."""
     started = time.perf_counter()
-    verdicts, diagnosis = check_trusted_implementation(exercise, implementation, dtype=dtype, seed=seed,
-                                                       lang=lang, memo=memo)
-    return CheckReport(exercise=exercise, submission=Path(file), passed=all(v.passed for v in verdicts),
-                       seed=seed, device="cpu", dtype=dtype, cases=verdicts, diagnosis=diagnosis,
-                       duration_s=time.perf_counter() - started)
+    verdicts, diagnosis, plan = _grade_trusted(exercise, implementation, dtype, seed, lang, memo)
+    report = CheckReport(exercise=exercise, submission=Path(file), passed=all(v.passed for v in verdicts),
+                         seed=seed, device="cpu", dtype=dtype, cases=verdicts, diagnosis=diagnosis, lang=lang,
+                         duration_s=time.perf_counter() - started)
+    if not report.passed and not diagnosis:
+        report.findings = explain(exercise, plan, verdicts, _parameter_names(exercise), dtype)
+    return report

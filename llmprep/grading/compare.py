@@ -54,6 +54,9 @@ class CaseResult:
     traceback: str | None = None
     seconds: float | None = None
     output: Any = None  # the submission's encoded output, for the diagnosis
+    kind: str = ""  # how it failed: values, nonfinite, shape, dtype, error, gradient, other
+    error_type: str | None = None  # the exception's type when the submission raised
+    error_line: int | None = None  # and the line of the submission's file it raised at
 
     def to_json(self) -> dict:
         """The case as in `llmprep check --json`."""
@@ -156,7 +159,9 @@ def compare_tensors(expected: dict, got: dict, tolerance: Tolerance, expect: Exp
     # Relative error only where the reference is large enough for it to mean something.
     rel = torch.where(scale > tolerance.atol, diff / scale.clamp_min(1e-300), torch.zeros_like(diff))
     if ref64.numel():
-        errors.add(float(diff.max()) if not bad_nonfinite.any() else math.inf, float(rel.max()))
+        # A NaN or inf where the reference is finite is an infinite error, never "0".
+        worst = math.inf if bad_nonfinite.any() else None
+        errors.add(worst or float(diff.max()), worst or float(rel.max()))
     if bad_nonfinite.any():
         index = tuple(int(i) for i in bad_nonfinite.nonzero()[0].tolist())
         return Mismatch(

@@ -21,6 +21,7 @@ MESSAGES = {
         "reproduce": "Reproduce: {command}",
         "diagnosis": "Diagnosis",
         "no_diagnosis": "No classic mistake reproduces this output.",
+        "analysis": "What the analysis found (no listed mistake reproduces this output):",
         "hint": "Stuck? `llmprep hint {exercise}` (add --level 2, 3 for more).",
         "stdout": "Your code printed (stdout, trimmed):",
         "stderr": "Your code wrote to stderr (trimmed):",
@@ -37,6 +38,7 @@ MESSAGES = {
         "reproduce": "复现：{command}",
         "diagnosis": "诊断",
         "no_diagnosis": "没有哪个常见错误能复现这个输出。",
+        "analysis": "分析结果（没有哪个已列出的常见错误能复现这个输出）：",
         "hint": "卡住了？运行 `llmprep hint {exercise}`（加 --level 2、3 看更多提示）。",
         "stdout": "你的代码输出（stdout，已截断）：",
         "stderr": "你的代码写入 stderr（已截断）：",
@@ -125,6 +127,10 @@ def render_report(report: CheckReport, lang: str = "en") -> list[Any]:
             out.append(Text(m["diagnosis"], style="bold yellow"))
             for diagnosis in report.diagnosis:
                 out.append(Text(f"  • {diagnosis.message}  [{diagnosis.id}]"))
+        elif report.findings:
+            out.append(Text(m["analysis"], style="bold yellow"))
+            for finding in report.findings:
+                out.append(Text(f"  • {finding.message(lang)}"))
         elif not report.problem:
             out.append(Text(m["no_diagnosis"]))
         out.append(Text(m["hint"].format(exercise=report.exercise.id), style="dim"))

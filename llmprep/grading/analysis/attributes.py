@@ -1,0 +1,154 @@
+"""What the failing cases share that the passing ones lack: "wrong only when L ≠ S", "only when
+`eps` is not its default", "only on large-magnitude inputs"... The facts come from each case's
+arguments, recorded once per case, so the analysis is a few set operations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llmprep.grading.analysis.evidence import CaseEvidence, Fact, Finding
+
+_NO_DEFAULT = object()
+LARGE = 100.0
+
+
+def _scalar_facts(name: str, value: Any, default: Any) -> list[Fact]:
+    facts = []
+    if isinstance(value, bool):
+        facts.append(Fact(f"{name}={value}", f"`{name}` is {value}", f"`{name}` 为 {value}"))
+    elif value is None:
+        facts.append(Fact(f"{name}=None", f"`{name}` is not given", f"未给出 `{name}`"))
+    elif isinstance(value, (int, float)):
+        facts.append(Fact(f"{name}={value!r}", f"`{name}` = {value:g}", f"`{name}` = {value:g}"))
+        if default is not _NO_DEFAULT and default is not None and value != default:
+            facts.append(Fact(f"{name}!=default", f"`{name}` is not its default {default!r}",
+                              f"`{name}` 不是默认值 {default!r}"))
+        if value != 1:
+            facts.append(Fact(f"{name}!=1", f"`{name}` ≠ 1", f"`{name}` ≠ 1"))
+        if value > 1:
+            facts.append(Fact(f"{name}>1", f"`{name}` > 1", f"`{name}` > 1"))
+        if value == 0:
+            facts.append(Fact(f"{name}=0", f"`{name}` = 0", f"`{name}` = 0"))
+    elif isinstance(value, str):
+        facts.append(Fact(f"{name}={value}", f"`{name}` = \"{value}\"", f"`{name}` = \"{value}\""))
+    if default is None and value is not None and not isinstance(value, bool):
+        facts.append(Fact(f"{name}!=None", f"`{name}` is given", f"给出了 `{name}`"))
+    return facts
+
+
+def _tensor_facts(name: str, t: Any) -> list[Fact]:
+    import torch
+
+    facts = [Fact(f"{name}.ndim>2", f"`{name}` has more than 2 dims", f"`{name}` 超过 2 维")] if t.dim() > 2 else []
+    if t.dim() >= 2:
+        facts.append(Fact(f"{name}.ndim>=2", f"`{name}` has at least 2 dims", f"`{name}` 至少 2 维"))
+    for axis in range(-1, -t.dim() - 1, -1):
+        size = t.shape[axis]
+        if size == 1:
+            facts.append(Fact(f"{name}[{axis}]=1", f"`{name}` has size 1 on axis {axis}", f"`{name}` 第 {axis} 维大小为 1"))
+        elif size > 1:
+            facts.append(Fact(f"{name}[{axis}]>1", f"`{name}` axis {axis} > 1", f"`{name}` 第 {axis} 维大于 1"))
+    if t.dim() and not t.is_contiguous():
+        facts.append(Fact(f"{name}.noncontiguous", f"`{name}` is not contiguous (a transposed or sliced view)",
+                          f"`{name}` 不连续（转置或切片得到的视图）"))
+    if t.is_floating_point() and t.numel():
+        finite = t[torch.isfinite(t)]
+        if finite.numel() and float(finite.abs().max()) >= LARGE:
+            facts.append(Fact(f"{name}.large", f"`{name}` has large magnitudes (|x| ≥ {LARGE:g})",
+                              f"`{name}` 数值很大（|x| ≥ {LARGE:g}）"))
+    if t.dtype == torch.bool and t.numel() and not bool(t.all()):
+        facts.append(Fact(f"{name}.masks", f"`{name}` masks some positions", f"`{name}` 屏蔽了部分位置"))
+    return facts
+
+
+def describe_case(values: dict[str, Any], defaults: dict[str, Any]) -> tuple[list[Fact], list[tuple[float, str, str]]]:
+    """Facts about a case's named arguments, and the numbers a constant ratio may be made of."""
+    import torch
+
+    facts: list[Fact] = []
+    quantities: list[tuple[float, str, str]] = []
+    tensors = {}
+    for name, value in values.items():
+        if isinstance(value, torch.Tensor):
+            tensors[name] = value
+            facts += _tensor_facts(name, value)
+            for axis in range(-1, -value.dim() - 1, -1):
+                quantities.append((float(value.shape[axis]), f"(`{name}` axis {axis} size)", f"（`{name}` 第 {axis} 维大小）"))
+        else:
+            facts += _scalar_facts(name, value, defaults.get(name, _NO_DEFAULT))
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                quantities.append((float(value), f"`{name}`", f"`{name}`"))
+    ints = {n: v for n, v in values.items() if isinstance(v, int) and not isinstance(v, bool)}
+    for (a, va), (b, vb) in ((x, y) for x in ints.items() for y in ints.items() if x[0] < y[0]):
+        if va != vb:
+            facts.append(Fact(f"{a}!={b}", f"`{a}` ≠ `{b}`", f"`{a}` ≠ `{b}`"))
+    names = list(tensors)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            for axis in (-1, -2, -3):
+                ta, tb = tensors[a], tensors[b]
+                if ta.dim() >= -axis and tb.dim() >= -axis and ta.shape[axis] != tb.shape[axis]:
+                    facts.append(Fact(f"{a}[{axis}]!={b}[{axis}]", f"`{a}` and `{b}` differ in size on axis {axis}",
+                                      f"`{a}` 与 `{b}` 第 {axis} 维大小不同"))
+    return facts, quantities
+
+
+def _rank(key: str) -> int:
+    """Which facts read best as an explanation: arguments off their default first, exact values last."""
+    for rank, marks in enumerate(((".again",), ("!=default",), ("=True", "=False", "=None", "!=None"),
+                                  ("]!=",), (".large", ".noncontiguous", ".masks"), ("!=1", ">1", "=0", "!="),
+                                  ("]=1", "]>1", ".ndim"))):
+        if any(m in key for m in marks):
+            return rank
+    return 9
+
+
+def only_on_shared_attribute(cases: list[CaseEvidence]) -> Finding | None:
+    """A fact (or two together) true of every failing case and of no passing one."""
+    failing = [i for i, c in enumerate(cases) if not c.passed]
+    passing = [i for i, c in enumerate(cases) if c.passed]
+    if not failing or not passing:
+        return None
+    masks: dict[str, int] = {}
+    words: dict[str, Fact] = {}
+    for i, case in enumerate(cases):
+        for fact in case.facts:
+            masks[fact.key] = masks.get(fact.key, 0) | (1 << i)
+            words.setdefault(fact.key, fact)
+    fail_mask = sum(1 << i for i in failing)
+    pass_mask = sum(1 << i for i in passing)
+    order = list(masks)  # facts come in the order describe_case makes them: arguments first
+    single = [k for k in order if masks[k] & fail_mask == fail_mask and not masks[k] & pass_mask]
+    shown = f"{len(failing)} failing, {len(passing)} passing"
+    shown_zh = f"{len(failing)} 个失败，{len(passing)} 个通过"
+    if single:
+        best = sorted(single, key=_rank)[:2]
+        en = " and ".join(words[k].en for k in best[:1])
+        zh = "、".join(words[k].zh for k in best[:1])
+        also = f" (these cases also share: {words[best[1]].en})" if len(best) > 1 else ""
+        also_zh = f"（这些用例还都满足：{words[best[1]].zh}）" if len(best) > 1 else ""
+        return Finding("only-when", f"Wrong only on cases where {en}: every such case fails and every other "
+                       f"case passes ({shown}){also}.",
+                       f"只在 {zh} 的用例上出错：这样的用例全部失败，其余用例全部通过（{shown_zh}）{also_zh}。")
+    inverse = [k for k in order if masks[k] & pass_mask == pass_mask and not masks[k] & fail_mask]
+    if inverse:
+        k = sorted(inverse, key=_rank)[0]
+        return Finding("only-when", f"Right only on cases where {words[k].en}; every other case fails ({shown}).",
+                       f"只有 {words[k].zh} 的用例是对的；其余用例全部失败（{shown_zh}）。")
+    candidates = sorted((k for k in order if masks[k] & fail_mask == fail_mask), key=_rank)
+    mostly = [k for k in candidates if 0 < bin(masks[k] & pass_mask).count("1") <= max(1, len(failing) // 4)]
+    if mostly:
+        k = sorted(mostly, key=lambda k: (bin(masks[k] & pass_mask).count("1"), _rank(k)))[0]
+        exceptions = [cases[i].name for i in passing if masks[k] >> i & 1]
+        return Finding("only-when", f"Every failing case has {words[k].en}, and every case without it passes "
+                       f"({shown}; with it, only {', '.join(exceptions)} passes).",
+                       f"所有失败的用例都满足 {words[k].zh}，不满足的用例全部通过（{shown_zh}；满足它的用例中只有 "
+                       f"{', '.join(exceptions)} 通过）。")
+    for i, a in enumerate(candidates):
+        for b in candidates[i + 1:]:
+            if not masks[a] & masks[b] & pass_mask:
+                return Finding("only-when", f"Wrong only on cases where {words[a].en} and {words[b].en}: every such "
+                               f"case fails and every other case passes ({shown}).",
+                               f"只在 {words[a].zh} 且 {words[b].zh} 的用例上出错：这样的用例全部失败，其余用例全部"
+                               f"通过（{shown_zh}）。")
+    return None
