@@ -41,8 +41,8 @@ def signature_defaults(exercise: Exercise) -> tuple[dict[str, Any], dict[str, An
     def defaults(fn) -> dict[str, Any]:
         if fn is None:
             return {}
-        return {name: (None if p.default is inspect.Parameter.empty else p.default)
-                for name, p in inspect.signature(fn).parameters.items() if name != "self"}
+        return {name: p.default for name, p in inspect.signature(fn).parameters.items()
+                if name != "self" and p.default is not inspect.Parameter.empty}
     return defaults(call), defaults(init)
 
 

@@ -49,20 +49,22 @@ def state_between_calls(cases: list[CaseEvidence]) -> Finding | None:
 
 
 def same_exception(cases: list[CaseEvidence]) -> Finding | None:
-    """Every failing case raised, the same exception type at the same line."""
+    """The exception most failing cases raise, with its line in the submission's file."""
     failing = [c for c in cases if not c.passed]
-    if not failing or any(c.kind != "error" for c in failing):
+    raised = [c for c in failing if c.kind == "error"]
+    if not raised:
         return None
-    kinds = {(c.error_type, c.error_line) for c in failing}
-    if len(kinds) != 1:
-        return None
-    error_type, line = kinds.pop()
+    counts: dict[tuple[str, int | None], list[CaseEvidence]] = {}
+    for case in raised:
+        counts.setdefault((case.error_type, case.error_line), []).append(case)
+    (error_type, line), some = max(counts.items(), key=lambda item: len(item[1]))
     where = f" at line {line} of your file" if line else ""
     where_zh = f"（你的文件第 {line} 行）" if line else ""
-    passing = sum(c.passed for c in cases)
-    return Finding("raises", f"Every failing case raises {error_type}{where}; {passing} other case"
-                   f"{'s' if passing != 1 else ''} run without an exception.",
-                   f"所有失败的用例都抛出 {error_type}{where_zh}；另外 {passing} 个用例没有抛出异常。")
+    share = "Every failing case raises" if len(some) == len(failing) else \
+        f"{len(some)} of {len(failing)} failing cases raise"
+    share_zh = "所有失败的用例都抛出" if len(some) == len(failing) else f"{len(failing)} 个失败用例中有 {len(some)} 个抛出"
+    return Finding("raises", f"{share} {error_type}{where} (first in case {some[0].name}: {some[0].error}).",
+                   f"{share_zh} {error_type}{where_zh}（最早在用例 {some[0].name}：{some[0].error}）。")
 
 
 def gradients_only(cases: list[CaseEvidence]) -> Finding | None:

@@ -108,12 +108,15 @@ def shifted(cases: list[CaseEvidence]) -> Finding | None:
     found = None
     for shift_axis in range(-1, -5, -1):
         for k in (1, -1, 2, -2):
-            ok = True
+            ok, applicable = True, 0
             for case, _, ref, out in differences:
-                if ref.dim() < -shift_axis or ref.shape[shift_axis] <= abs(k) + 1:
+                if ref.dim() < -shift_axis:
                     ok = False
                     break
                 n = ref.shape[shift_axis]
+                if n <= abs(k) + 1:
+                    continue  # too short to tell
+                applicable += 1
                 if k > 0:
                     same = _close(out.narrow(shift_axis, k, n - k), ref.narrow(shift_axis, 0, n - k), case)
                 else:
@@ -121,7 +124,7 @@ def shifted(cases: list[CaseEvidence]) -> Finding | None:
                 if not same:
                     ok = False
                     break
-            if ok:
+            if ok and applicable:
                 found = (shift_axis, k)
                 break
         if found:
@@ -167,9 +170,10 @@ def where_wrong(cases: list[CaseEvidence]) -> Finding | None:
         return Finding("only-diagonal", f"Every wrong element of {path} is {place} of the last two axes.",
                        f"{path} 中所有错误的元素都在最后两维的对角线上" + ("" if offset == 0 else f"（j − i = {offset}）") + "。")
     for axis in range(-1, -5, -1):
-        if any(mask.dim() < -axis or mask.shape[axis] < 2 for _, _, mask in masks):
-            break
-        wrong_at = [mask.movedim(axis, 0).reshape(mask.shape[axis], -1).any(-1) for _, _, mask in masks]
+        usable = [(case, mask) for case, _, mask in masks if mask.dim() >= -axis and mask.shape[axis] >= 2]
+        if not usable:
+            continue
+        wrong_at = [mask.movedim(axis, 0).reshape(mask.shape[axis], -1).any(-1) for _, mask in usable]
         if all(bool(w[1:].any()) is False and bool(w[0]) for w in wrong_at):
             return Finding("only-first", f"Only index 0 along axis {axis} of {path} is wrong; every later index is "
                            "right (the first position is handled differently).",
@@ -189,7 +193,7 @@ def where_wrong(cases: list[CaseEvidence]) -> Finding | None:
             firsts.append(first)
         if all(f is not None and f >= 1 for f in firsts):
             k = min(firsts)
-            case = masks[firsts.index(k)][0]
+            case = usable[firsts.index(k)][0]
             return Finding("right-prefix", f"Along axis {axis} of {path} the first {k} entr{'y is' if k == 1 else 'ies are'} "
                            f"right on every failing case and the errors start after it (from index {k} in case "
                            f"{case.name}): what is computed first is right, what builds on it is not.",

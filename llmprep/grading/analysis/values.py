@@ -32,13 +32,14 @@ def ratio_names(ratio: float, quantities: list[tuple[float, str, str]]) -> list[
     return names
 
 
-def _relation(ref, out, atol: float) -> tuple[str, Any] | None:
-    """One case's relation between its output and reference (both float64 tensors), or None."""
+def _relations(ref, out, atol: float) -> dict[str, Any]:
+    """Every relation between one case's output and reference (float64 tensors): {kind: parameter}."""
     import torch
 
+    found: dict[str, Any] = {}
     finite = torch.isfinite(ref) & torch.isfinite(out)
     if ref.numel() == 0 or not bool(finite.any()) or bool((torch.isfinite(ref) != torch.isfinite(out)).any()):
-        return None
+        return found
     if not bool(finite.all()):  # the same non-finite entries on both sides (masked positions): compare the rest
         ref, out = ref[finite], out[finite]
     scale = float(out.abs().max().clamp_min(ref.abs().max())) + atol
@@ -50,29 +51,37 @@ def _relation(ref, out, atol: float) -> tuple[str, Any] | None:
     norm = float((ref * ref).sum())
     if norm > 0:
         ratio = float((out * ref).sum()) / norm
-        if close(out, ratio * ref) and abs(ratio - 1) > 1e-6:
-            return ("sign", -1.0) if abs(ratio + 1) < 1e-4 else ("ratio", ratio)
+        if close(out, ratio * ref) and abs(ratio - 1) > 1e-6 and abs(ratio) > 1e-9:
+            found["sign" if abs(ratio + 1) < 1e-4 else "ratio"] = ratio
+            found["row_ratio"] = None
     offset = float((out - ref).mean())
-    if close(out, ref + offset):
-        return "offset", offset
+    if close(out, ref + offset) and abs(offset) > slack:
+        found["offset"] = offset
+        found["row_offset"] = None
     positive = ref > 1e-30
     if bool(positive.any()) and close(out[positive], ref[positive].log()) and bool((out[~positive] < -60).all()):
-        return "log", None
+        found["log"] = None
     if ref.abs().max() < 50 and close(out, ref.exp()):
-        return "exp", None
-    if close(out, ref.clamp_min(0)):
-        return "relu", None
-    if ref.dim() >= 1 and ref.shape[-1] > 1 and ref.numel() > ref.shape[-1]:
+        found["exp"] = None
+    if bool((ref < 0).any()) and close(out, ref.clamp_min(0)):
+        found["relu"] = None
+    if ref.dim() >= 1 and ref.shape[-1] > 1:
         rows_ref, rows_out = ref.reshape(-1, ref.shape[-1]), out.reshape(-1, out.shape[-1])
         norms = (rows_ref * rows_ref).sum(-1)
         row_ratio = (rows_out * rows_ref).sum(-1) / norms.clamp_min(1e-300)
         row_ratio = torch.where(norms > 0, row_ratio, torch.ones_like(row_ratio))
-        if close(rows_out, row_ratio[:, None] * rows_ref) and float((row_ratio - row_ratio[0]).abs().max()) > 1e-4:
-            return "row_ratio", None
+        if close(rows_out, row_ratio[:, None] * rows_ref):
+            found["row_ratio"] = None
         row_offset = (rows_out - rows_ref).mean(-1)
-        if close(rows_out, rows_ref + row_offset[:, None]) and float(row_offset.abs().max()) > slack:
-            return "row_offset", None
-    return None
+        if close(rows_out, rows_ref + row_offset[:, None]):
+            found["row_offset"] = None
+    elif ref.dim() >= 1:  # one feature per row: any per-row factor or offset fits
+        found.setdefault("row_ratio", None)
+        found.setdefault("row_offset", None)
+    return found
+
+
+PRIORITY = ("sign", "ratio", "offset", "log", "exp", "relu", "row_ratio", "row_offset")
 
 
 def value_relation(cases: list[CaseEvidence]) -> Finding | None:
@@ -81,21 +90,19 @@ def value_relation(cases: list[CaseEvidence]) -> Finding | None:
     if not failing:
         return None
     relations = []
+    common: set[str] | None = None
     for case in failing:
         difference = first_difference(case)
         if difference is None:
             return None
-        relation = _relation(difference[1], difference[2], case.atol)
-        if relation is None:
-            return None
-        relations.append((case, difference[0], relation))
-    kinds = {r[2][0] for r in relations}
-    if kinds == {"ratio", "row_ratio"}:  # a single row's factor is a constant ratio
-        relations = [(c, p, ("row_ratio", None)) for c, p, _ in relations]
-        kinds = {"row_ratio"}
-    if len(kinds) != 1:
+        found = _relations(difference[1], difference[2], case.atol)
+        common = set(found) if common is None else common & set(found)
+        relations.append((case, difference[0], found))
+    kinds = [k for k in PRIORITY if k in (common or set())]
+    if not kinds:
         return None
-    kind = kinds.pop()
+    kind = kinds[0]
+    relations = [(c, p, (kind, found[kind])) for c, p, found in relations]
     path = relations[0][1]
     where = f"{len(failing)} failing case" + ("s" if len(failing) > 1 else "")
     if kind == "ratio":

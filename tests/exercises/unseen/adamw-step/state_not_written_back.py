@@ -1,7 +1,7 @@
 """m and v are rebound to new tensors instead of updated in place: the optimizer state stays zero.
 
 fact: the first step is right, every later step is wrong (state not kept between calls)
-named_if: first (step|call|item).*(right|pass)|from the second|state
+named_if: first (step|call|item).*(right|pass)|from the second|state|first 1 entry is right
 """
 
 

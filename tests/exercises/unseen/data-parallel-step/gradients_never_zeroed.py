@@ -1,7 +1,7 @@
 """No zero_grad: the second call's gradients include the first call's.
 
 fact: the first call is right, the second call onward is wrong (state kept between calls)
-named_if: first (call|item).*(right|pass)|from the second|state
+named_if: first (call|item).*(right|pass)|from the second|state|first 1 entry is right
 """
 import torch
 import torch.distributed as dist

@@ -1,7 +1,7 @@
 """The hard cross-entropy computed on student_logits / T instead of at temperature 1.
 
 fact: wrong only when T is not 1
-named_if: wrong only .*\bT\b|T ≠ 1|T != 1|\bT\b.*default
+named_if: wrong only .*\bT\b|`?T`? ≠ 1|T != 1|\bT\b.*default
 """
 import torch
 import torch.nn.functional as F

@@ -1,7 +1,7 @@
 """The student's soft distribution taken at temperature 1: log_softmax(student) instead of student / T.
 
 fact: wrong only when T is not 1
-named_if: wrong only .*\bT\b|T ≠ 1|T != 1|\bT\b.*default
+named_if: wrong only .*\bT\b|`?T`? ≠ 1|T != 1|\bT\b.*default
 """
 import torch
 import torch.nn.functional as F

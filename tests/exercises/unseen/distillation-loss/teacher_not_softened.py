@@ -1,7 +1,7 @@
 """The teacher's distribution taken at temperature 1: softmax(teacher) instead of softmax(teacher / T).
 
 fact: wrong only when T is not 1
-named_if: wrong only .*\bT\b|T ≠ 1|T != 1|\bT\b.*default
+named_if: wrong only .*\bT\b|`?T`? ≠ 1|T != 1|\bT\b.*default
 """
 import torch
 import torch.nn.functional as F

@@ -1,7 +1,7 @@
 """One cache slot shared by every block: each block attends to the keys and values of the last block.
 
 fact: wrong only when the model has more than one block (right with a single layer)
-named_if: only .*(layer|block)
+named_if: only .*(layer|block)|n_layers
 """
 import math
 

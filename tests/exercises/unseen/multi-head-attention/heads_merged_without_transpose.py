@@ -1,7 +1,7 @@
 """Heads merged with reshape(B, T, d_model) straight from (B, H, T, d_head), no transpose back.
 
 fact: wrong only when n_heads > 1 (and T > 1)
-named_if: n_heads
+named_if: n_heads|`x` axis -2 > 1
 """
 import math
 

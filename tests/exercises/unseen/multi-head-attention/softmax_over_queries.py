@@ -1,7 +1,7 @@
 """softmax(dim=-2): normalized over the queries instead of over the keys.
 
 fact: wrong only when the sequence has more than one position (T > 1)
-named_if: only .*(axis 1|T\b|more than one)|T > 1
+named_if: only .*(axis 1|T\b|more than one)|T > 1|`x` axis -2 > 1
 """
 import math
 
