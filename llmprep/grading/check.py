@@ -323,7 +323,10 @@ def diagnose(exercise: Exercise, cases: list[Case], verdicts: list[CaseResult], 
     failing = [i for i, v in enumerate(verdicts)
                if not v.passed and v.output is not None and v.error
                and (v.error.startswith("wrong values") or v.error.startswith("non-finite"))]
-    if not failing:
+    # A mistake reproduces an exception by raising the same type on the same case.
+    # Only when no case failed by value: otherwise the values decide, as they always have.
+    raising = [] if failing else [i for i, v in enumerate(verdicts) if not v.passed and v.kind == "error"]
+    if not failing and not raising:
         return []
     found = []
     for mistake in load_mistakes(exercise):
@@ -333,6 +336,12 @@ def diagnose(exercise: Exercise, cases: list[Case], verdicts: list[CaseResult], 
             outcome = (run(mistake.implementation, i) if run is not None
                        else run_trusted(exercise, mistake.implementation, {**requests[i], "grad": False}))
             if "error" in outcome or not values_match(outcome["output"], verdicts[i].output, tolerance):
+                matched = False
+                break
+        for i in raising if matched else []:
+            outcome = (run(mistake.implementation, i) if run is not None
+                       else run_trusted(exercise, mistake.implementation, {**requests[i], "grad": False}))
+            if "error" not in outcome or outcome["error"].get("type") != verdicts[i].error_type:
                 matched = False
                 break
         if matched:

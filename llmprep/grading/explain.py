@@ -49,7 +49,7 @@ def explain(exercise: Exercise, plan: Plan, verdicts: list[Any], names: list[str
             facts.append(Fact("call.again", "it runs after every other case (a second call)", "在其他用例之后再次调用"))
         scale = case.tolerance_scale
         evidence.append(CaseEvidence(
-            name=case.name, passed=verdict.passed, kind=verdict.kind,
+            name=case.name, passed=verdict.passed, kind=verdict.kind, inputs=verdict.shapes,
             reference=field_of(plan.references[index], "output"), output=verdict.output,
             atol=tolerance.atol * scale, rtol=tolerance.rtol * scale, error=verdict.error or "",
             error_type=verdict.error_type or "", error_line=verdict.error_line, facts=facts,

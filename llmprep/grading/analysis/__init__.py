@@ -23,7 +23,7 @@ def analyse(cases: list[CaseEvidence]) -> list[Finding]:
     if all(case.passed for case in cases):
         return []
     found: list[Finding] = []
-    for analysis in (calls.state_between_calls, calls.same_exception, calls.gradients_only,
+    for analysis in (calls.state_between_calls, calls.failed_check, calls.same_exception, calls.gradients_only,
                      calls.nonfinite_direction, attributes.only_on_shared_attribute, values.value_relation,
                      placement.wrong_places, placement.shifted, placement.where_wrong, placement.sums_to_one):
         try:

@@ -108,3 +108,27 @@ def nonfinite_direction(cases: list[CaseEvidence]) -> Finding | None:
                            f"{at} in case {case.name}{why}.",
                            f"{path} 在参考值有限的位置出现 NaN 或 inf，最早在用例 {case.name} 的 {at}{why_zh}。")
     return None
+
+
+def failed_check(cases: list[CaseEvidence]) -> Finding | None:
+    """A harness's yes/no check (causality, cache use, reproducibility, inputs untouched) that the
+    reference passes and the submission fails, named with the inputs of the call that failed."""
+    import torch
+
+    for case in cases:
+        if case.passed or case.output is None:
+            continue
+        mine = dict(leaves(case.output))
+        for path, ref in leaves(case.reference):
+            got = mine.get(path)
+            if got is None or path == "output":
+                continue
+            ref_value = float(ref) if not isinstance(ref, torch.Tensor) or ref.numel() == 1 else None
+            got_value = float(got) if not isinstance(got, torch.Tensor) or got.numel() == 1 else None
+            if ref_value == 1.0 and got_value == 0.0:
+                name = path.rsplit("[", 1)[-1].strip("]'\"").replace("_", " ")
+                return Finding("failed-check", f"The check \"{name}\" ({path}) fails: the reference passes it, "
+                               f"your code does not, first on case {case.name} ({case.inputs}).",
+                               f"检查“{name}”（{path}）未通过：参考实现通过了它，你的代码没有；最早在用例 "
+                               f"{case.name}（{case.inputs}）。")
+    return None

@@ -43,6 +43,7 @@ class CaseEvidence:
     name: str
     passed: bool
     kind: str = ""
+    inputs: str = ""  # the case's inputs in words ("q 2×3×4, k 2×5×4, is_causal")
     reference: Any = None
     output: Any = None
     atol: float = 0.0

@@ -1,7 +1,7 @@
 """masked = input_ids (no clone): the caller's tensor is corrupted in place.
 
 fact: modified its input input_ids in place
-named_if: in place
+named_if: in place|input.untouched
 """
 import torch
 
