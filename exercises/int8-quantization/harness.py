@@ -41,7 +41,10 @@ def run(entry, inputs):
     else:
         raise ValueError(f"scale has shape {tuple(scale.shape)}: expected one value per channel along "
                          f"dim {dim}, shape {tuple(keep)} (or ({w.shape[dim]},))")
-    # An all-zero channel may have any scale: q and the dequantized values are what count there.
+    if not bool((scale > 0).all()):
+        raise ValueError('every scale must be positive: the README says "A channel of all zeros: any positive '
+                         'scale" (a scale of 0 turns w / scale into 0/0)')
+    # An all-zero channel may have any positive scale: q and the dequantized values are what count there.
     others = [d for d in range(w.ndim) if d != dim]
     zero_channel = (w.abs().amax(dim=others, keepdim=True) == 0) if others else (w == 0)
     scale = torch.where(zero_channel, torch.zeros_like(scale), scale)

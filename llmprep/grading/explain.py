@@ -54,4 +54,7 @@ def explain(exercise: Exercise, plan: Plan, verdicts: list[Any], names: list[str
             atol=tolerance.atol * scale, rtol=tolerance.rtol * scale, error=verdict.error or "",
             error_type=verdict.error_type or "", error_line=verdict.error_line, facts=facts,
             quantities=quantities, repeat_of=repeat_of))
-    return analyse(evidence)
+    from llmprep.grading.analysis.contracts import shape_contract
+
+    contract = shape_contract(evidence, exercise.readme("en"), exercise.readme("zh"))
+    return ([contract] if contract else []) + analyse(evidence)

@@ -1,0 +1,38 @@
+"""Contracts the README states, quoted when a case breaks them: a wrong shape is reported with
+the README's own sentence about the output's shape ("Output: ids.shape + (d_model,)")."""
+
+from __future__ import annotations
+
+import re
+
+from llmprep.grading.analysis.evidence import CaseEvidence, Finding
+
+_SHAPE_WORDS = {"en": (("Output", "output", "→", "Return", "return"), ("shape", "(")),
+                "zh": (("输出", "返回", "→"), ("形状", "("))}
+
+
+def readme_sentence(readme: str, lang: str) -> str | None:
+    """The README's first sentence about the output's shape, whitespace folded, or None."""
+    subject, detail = _SHAPE_WORDS.get(lang, _SHAPE_WORDS["en"])
+    prose = re.sub(r"```.*?```", " ", readme, flags=re.S)
+    pieces = [" ".join(p.replace("**", "").split())
+              for p in re.split(r"(?<=[.;])\s+|(?<=[。；])|\n\s*-\s+|\n\s*\n", prose)]
+    for wanted in (detail[:1], detail):  # a sentence that says "shape" first, then one with a shape in it
+        for text in pieces:
+            if any(s in text for s in subject) and any(d in text for d in wanted) and len(text) < 200:
+                return text
+    return None
+
+
+def shape_contract(cases: list[CaseEvidence], readme_en: str, readme_zh: str) -> Finding | None:
+    """A wrong shape, with the README's sentence about the shape it must have."""
+    broken = [c for c in cases if not c.passed and c.kind == "shape"]
+    if not broken:
+        return None
+    en, zh = readme_sentence(readme_en, "en"), readme_sentence(readme_zh, "zh")
+    if not en:
+        return None
+    case = broken[0]
+    return Finding("shape-contract", f"The README says: \"{en}\". Case {case.name} ({case.inputs}) breaks it: "
+                   f"{case.error}.",
+                   f"README 写道：“{zh or en}”。用例 {case.name}（{case.inputs}）不符合：{case.error}。")
