@@ -164,11 +164,15 @@ def compare_tensors(expected: dict, got: dict, tolerance: Tolerance, expect: Exp
         errors.add(worst or float(diff.max()), worst or float(rel.max()))
     if bad_nonfinite.any():
         index = tuple(int(i) for i in bad_nonfinite.nonzero()[0].tolist())
-        return Mismatch(
-            f"non-finite values: {path} has {int(bad_nonfinite.sum())} NaN or inf where the reference is finite",
-            math.inf, math.inf,
-            {"index": list(index), "expected": ref64[index].item(), "got": out64[index].item()},
-        )
+        mine = finite & ~torch.isfinite(out64)
+        if mine.any():
+            message = f"non-finite values: {path} has {int(mine.sum())} NaN or inf where the reference is finite"
+            index = tuple(int(i) for i in mine.nonzero()[0].tolist())
+        else:  # the reverse: the reference is inf or NaN (a −inf mask) where the output is not
+            message = (f"non-finite values: the reference has {int(bad_nonfinite.sum())} inf or NaN where {path} "
+                       "is finite or different")
+        return Mismatch(message, math.inf, math.inf,
+                        {"index": list(index), "expected": ref64[index].item(), "got": out64[index].item()})
     excess = diff - allowed
     if ref64.numel() and float(excess.max()) > 0:
         flat = int(excess.argmax())

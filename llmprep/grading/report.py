@@ -9,6 +9,7 @@ import shlex
 from typing import Any
 
 from llmprep.grading.check import CheckReport
+from llmprep.grading.wording import in_chinese
 
 MESSAGES = {
     "en": {
@@ -82,6 +83,31 @@ def reproduce_command(report: CheckReport) -> str:
     return shlex.join(parts)
 
 
+def _traceback_without_message(traceback: str | None, message: str) -> str:
+    """The traceback's frames, without its last line when that line is the message shown above it."""
+    rows = (traceback or "").rstrip().splitlines()
+    while rows and rows[-1].strip() and rows[-1].strip() in message:
+        rows.pop()
+    half = len(rows) // 2
+    if half and rows[:half] == rows[half:]:  # a syntax error's location comes twice
+        rows = rows[:half]
+    return "\n".join(rows)
+
+
+def _problem(report: CheckReport, m: dict, lang: str) -> list[Any]:
+    """A file that did not import or defines no entry: the message and its traceback once, nothing else."""
+    from rich.text import Text
+
+    out = [Text(m["title"].format(exercise=report.exercise.id, file=report.submission.name), style="bold"),
+           Text(m["problem"].format(problem=in_chinese(report.problem) if lang == "zh" else report.problem),
+                style="red")]
+    frames = _traceback_without_message(report.problem_traceback, report.problem or "")
+    if frames:
+        out.append(Text(_trim(frames, 20)))
+    out.append(Text(m["hint"].format(exercise=report.exercise.id), style="dim"))
+    return out
+
+
 def render_report(report: CheckReport, lang: str = "en") -> list[Any]:
     """Rich renderables for the report, in `lang`."""
     from rich.markup import escape
@@ -89,55 +115,65 @@ def render_report(report: CheckReport, lang: str = "en") -> list[Any]:
     from rich.text import Text
 
     m = MESSAGES.get(lang, MESSAGES["en"])
-    out: list[Any] = []
-    table = Table(title=m["title"].format(exercise=report.exercise.id, file=report.submission.name),
-                  title_justify="left")
-    for column in (m["case"], m["inputs"], m["ok"], m["abs"], m["rel"]):
-        table.add_column(column, justify="right" if column in (m["abs"], m["rel"]) else "left")
-    for case in report.cases:
-        mark = "[green]✓[/green]" if case.passed else "[red]✗[/red]"
-        table.add_row(escape(case.name), escape(case.shapes), mark, _number(case.max_abs_err), _number(case.max_rel_err))
-    out.append(table)
+
+    def said(message: str | None) -> str:
+        return (in_chinese(message) if lang == "zh" else message) or ""
 
     if report.problem:
-        out.append(Text(m["problem"].format(problem=report.problem), style="red"))
-        if report.problem_traceback:
-            out.append(Text(_trim(report.problem_traceback, 20)))
+        out = _problem(report, m, lang)
+    else:
+        out = []
+        table = Table(title=m["title"].format(exercise=report.exercise.id, file=report.submission.name),
+                      title_justify="left")
+        for column in (m["case"], m["inputs"], m["ok"], m["abs"], m["rel"]):
+            table.add_column(column, justify="right" if column in (m["abs"], m["rel"]) else "left")
+        for case in report.cases:
+            mark = "[green]✓[/green]" if case.passed else "[red]✗[/red]"
+            table.add_row(escape(case.name), escape(case.shapes), mark, _number(case.max_abs_err),
+                          _number(case.max_rel_err))
+        out.append(table)
+        out += _verdict(report, m, lang, said)
+    for key, text in (("stdout", report.stdout), ("stderr", report.stderr)):
+        if text.strip():
+            out.append(Text(m[key], style="dim"))
+            out.append(Text(_trim(text)))
+    return out
+
+
+def _verdict(report: CheckReport, m: dict, lang: str, said) -> list[Any]:
+    from rich.text import Text
+
+    out: list[Any] = []
     failure = report.first_failure
     if report.passed:
         out.append(Text(m["passed"].format(n=len(report.cases), dtype=report.dtype, device=report.device,
                                            seconds=report.duration_s), style="bold green"))
-    else:
-        bad = sum(not c.passed for c in report.cases)
-        out.append(Text(m["failed"].format(bad=bad, n=len(report.cases), dtype=report.dtype, device=report.device,
-                                           seed=report.seed), style="bold red"))
-    if failure is not None and not report.problem:
+        out.append(Text(m["next"].format(file=report.submission.name, exercise=report.exercise.id), style="dim"))
+        return out
+    bad = sum(not c.passed for c in report.cases)
+    out.append(Text(m["failed"].format(bad=bad, n=len(report.cases), dtype=report.dtype, device=report.device,
+                                       seed=report.seed), style="bold red"))
+    if failure is not None:
         out.append(Text(m["first"].format(name=failure.name, shapes=failure.shapes), style="bold"))
-        out.append(Text("  " + (failure.error or "")))
-        if failure.traceback:
-            out.append(Text(_trim(failure.traceback, 12)))
+        out.append(Text("  " + said(failure.error)))
+        frames = _traceback_without_message(failure.traceback, failure.error or "")
+        if frames:
+            out.append(Text(_trim(frames, 12)))
         detail = failure.detail
         if detail and detail.get("index") is not None:
             expected, got = _distinct_numbers(detail.get("expected"), detail.get("got"))
             out.append(Text("  " + m["worst"].format(index=detail["index"], expected=expected, got=got,
                                                       allowed=_number(detail.get("allowed")))))
-    if not report.passed:
-        out.append(Text(m["reproduce"].format(command=reproduce_command(report))))
-        if report.diagnosis:
-            out.append(Text(m["diagnosis"], style="bold yellow"))
-            for diagnosis in report.diagnosis:
-                out.append(Text(f"  • {diagnosis.message}  [{diagnosis.id}]"))
-        elif report.findings:
-            out.append(Text(m["analysis"], style="bold yellow"))
-            for finding in report.findings:
-                out.append(Text(f"  • {finding.message(lang)}"))
-        elif not report.problem:
-            out.append(Text(m["no_diagnosis"]))
-        out.append(Text(m["hint"].format(exercise=report.exercise.id), style="dim"))
+    out.append(Text(m["reproduce"].format(command=reproduce_command(report))))
+    if report.diagnosis:
+        out.append(Text(m["diagnosis"], style="bold yellow"))
+        for diagnosis in report.diagnosis:
+            out.append(Text(f"  • {diagnosis.message}  [{diagnosis.id}]"))
+    elif report.findings:
+        out.append(Text(m["analysis"], style="bold yellow"))
+        for finding in report.findings:
+            out.append(Text(f"  • {finding.message(lang)}"))
     else:
-        out.append(Text(m["next"].format(file=report.submission.name, exercise=report.exercise.id), style="dim"))
-    for key, text in (("stdout", report.stdout), ("stderr", report.stderr)):
-        if text.strip():
-            out.append(Text(m[key], style="dim"))
-            out.append(Text(_trim(text)))
+        out.append(Text(m["no_diagnosis"]))
+    out.append(Text(m["hint"].format(exercise=report.exercise.id), style="dim"))
     return out

@@ -140,9 +140,9 @@ def only_on_shared_attribute(cases: list[CaseEvidence]) -> Finding | None:
     if mostly:
         k = sorted(mostly, key=lambda k: (bin(masks[k] & pass_mask).count("1"), _rank(k)))[0]
         exceptions = [cases[i].name for i in passing if masks[k] >> i & 1]
-        return Finding("only-when", f"Every failing case has {words[k].en}, and every case without it passes "
-                       f"({shown}; with it, only {', '.join(exceptions)} passes).",
-                       f"所有失败的用例都满足 {words[k].zh}，不满足的用例全部通过（{shown_zh}；满足它的用例中只有 "
+        return Finding("only-when", f"What every failing case has in common: {words[k].en}; every case without "
+                       f"it passes ({shown}; with it, only {', '.join(exceptions)} passes).",
+                       f"所有失败的用例的共同点：{words[k].zh}；不满足的用例全部通过（{shown_zh}；满足它的用例中只有 "
                        f"{', '.join(exceptions)} 通过）。")
     for i, a in enumerate(candidates):
         for b in candidates[i + 1:]:

@@ -8,7 +8,7 @@ named_if: first (step|call|item).*(right|pass)|from the second|state|first 1 ent
 def adamw_step(params, grads, exp_avgs, exp_avg_sqs, step, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
                weight_decay=1e-2):
     beta1, beta2 = betas
-    for i, (p, g) in enumerate(zip(params, grads)):
+    for i, (p, g) in enumerate(zip(params, grads, strict=True)):
         m = exp_avgs[i]
         v = exp_avg_sqs[i]
         m = beta1 * m + (1 - beta1) * g

@@ -1,9 +1,8 @@
-"""gather() with the raw targets before dropping ignored rows: -100 is an out-of-range index.
+r"""gather() with the raw targets before dropping ignored rows: -100 is an out-of-range index.
 
 fact: the exception and the line of the submission that raised it
 named_if: (RuntimeError|IndexError).*line \d+|line \d+.*(RuntimeError|IndexError)
 """
-import torch
 
 
 def cross_entropy(logits, targets, ignore_index=-100):

@@ -3,7 +3,6 @@
 fact: the loss is off by an additive offset (the mean row maximum)
 named_if: offset|additive|\bplus\b|\bminus\b
 """
-import torch
 
 
 def cross_entropy(logits, targets, ignore_index=-100):

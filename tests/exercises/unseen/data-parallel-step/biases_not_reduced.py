@@ -3,7 +3,6 @@
 fact: the bias parameters are wrong after the step (the weights right)
 named_if: bias
 """
-import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 

@@ -3,7 +3,6 @@
 fact: the first call is right, the second call onward is wrong (state kept between calls)
 named_if: first (call|item).*(right|pass)|from the second|state|first 1 entry is right
 """
-import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 

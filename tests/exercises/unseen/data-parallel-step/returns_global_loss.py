@@ -3,7 +3,6 @@
 fact: the returned loss is wrong (the parameters are right)
 named_if: loss
 """
-import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 

@@ -3,7 +3,6 @@
 fact: wrong only when T is not 1
 named_if: wrong only .*\bT\b|`?T`? ≠ 1|T != 1|\bT\b.*default
 """
-import torch
 import torch.nn.functional as F
 
 

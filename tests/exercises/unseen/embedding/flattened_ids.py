@@ -3,7 +3,6 @@
 fact: wrong shape for ids that are not 1-D
 named_if: shape
 """
-import torch
 
 
 def embedding(ids, weight, scale=False):

@@ -3,7 +3,6 @@
 fact: wrong shape when ids or d_model has a size-1 axis; the report quotes the contract ids.shape + (d_model,)
 named_if: shape
 """
-import torch
 import torch.nn.functional as F
 
 

@@ -1,4 +1,4 @@
-"""torch.stack([weight[i] for i in ids]): iterating a 0-d ids tensor raises TypeError.
+r"""torch.stack([weight[i] for i in ids]): iterating a 0-d ids tensor raises TypeError.
 
 fact: the exception (TypeError, iteration over a 0-d tensor) with the submission's line
 named_if: TypeError.*line \d+|line \d+.*TypeError

@@ -1,4 +1,4 @@
-"""`x @ w1.T + b1` with b1 = None raises TypeError: a layer without bias is not handled.
+r"""`x @ w1.T + b1` with b1 = None raises TypeError: a layer without bias is not handled.
 
 fact: the exception (TypeError) and the line of the submission that raised it
 named_if: TypeError.*line \d+|line \d+.*TypeError

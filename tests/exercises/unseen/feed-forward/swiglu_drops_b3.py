@@ -3,7 +3,6 @@
 fact: wrong only when activation is "swiglu" (with a bias b3)
 named_if: swiglu|b3
 """
-import torch
 import torch.nn.functional as F
 
 

@@ -18,7 +18,7 @@ def _attend(q, k, v, mask):
 def _step(model, ids, start, cache):
     T = ids.shape[1]
     x = model.wte(ids) + model.wpe(torch.arange(start, start + T))
-    for i, block in enumerate(model.blocks):
+    for block in model.blocks:
         h = block.ln_1(x)
         q, k, v = block.attn.qkv(h).chunk(3, dim=-1)
         q, k, v = block.attn.split_heads(q), block.attn.split_heads(k), block.attn.split_heads(v)

@@ -1,4 +1,4 @@
-"""x.mean(-1) without keepdim: x - mu broadcasts mu along the wrong axis (or raises).
+r"""x.mean(-1) without keepdim: x - mu broadcasts mu along the wrong axis (or raises).
 
 fact: the exception (RuntimeError) and its line, or wrong values for square inputs
 named_if: RuntimeError.*line \d+|line \d+|broadcast

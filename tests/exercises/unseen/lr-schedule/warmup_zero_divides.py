@@ -1,4 +1,4 @@
-"""The warmup rate computed before the branch: step / warmup_steps raises when warmup_steps = 0.
+r"""The warmup rate computed before the branch: step / warmup_steps raises when warmup_steps = 0.
 
 fact: the exception (ZeroDivisionError) with the submission's line
 named_if: ZeroDivisionError.*line \d+|line \d+.*ZeroDivisionError

@@ -1,4 +1,4 @@
-"""mean(x²) without keepdim: the per-row RMS broadcasts along the wrong axis (or raises).
+r"""mean(x²) without keepdim: the per-row RMS broadcasts along the wrong axis (or raises).
 
 fact: the exception (RuntimeError) and its line, or a broadcast along the wrong axis
 named_if: RuntimeError.*line \d+|line \d+|broadcast

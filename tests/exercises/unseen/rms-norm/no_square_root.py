@@ -3,7 +3,6 @@
 fact: each row is the reference times its own factor (a per-row scale)
 named_if: per[- ]row|each row|own factor
 """
-import torch
 
 
 def rms_norm(x, weight, eps=1e-6):

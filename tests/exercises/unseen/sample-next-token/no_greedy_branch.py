@@ -1,4 +1,4 @@
-"""No special case for temperature 0: logits / 0 gives inf and NaN probabilities.
+r"""No special case for temperature 0: logits / 0 gives inf and NaN probabilities.
 
 fact: fails only when temperature is 0, with the exception and its line
 named_if: temperature|line \d+

@@ -1,4 +1,4 @@
-"""z.topk(top_k) without min(top_k, V): raises when top_k is larger than the vocabulary.
+r"""z.topk(top_k) without min(top_k, V): raises when top_k is larger than the vocabulary.
 
 fact: the exception (RuntimeError from topk) with the submission's line, only when top_k ≥ V
 named_if: RuntimeError.*line \d+|line \d+.*RuntimeError

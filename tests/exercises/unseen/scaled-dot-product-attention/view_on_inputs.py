@@ -10,9 +10,9 @@ import torch
 
 def scaled_dot_product_attention(q, k, v, mask=None, is_causal=False):
     L, D = q.shape[-2], q.shape[-1]
-    S, Dv = k.shape[-2], v.shape[-1]
+    S = k.shape[-2]
     batch = q.shape[:-2]
-    q3, k3, v3 = q.view(-1, L, D), k.view(-1, S, D), v.view(-1, S, Dv)
+    q3, k3 = q.view(-1, L, D), k.view(-1, S, D)  # flatten the batch dims
     scores = q3 @ k3.transpose(-2, -1) / math.sqrt(D)
     scores = scores.view(*batch, L, S)
     if mask is not None:

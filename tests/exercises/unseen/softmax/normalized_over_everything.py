@@ -3,7 +3,6 @@
 fact: the rows do not sum to 1 along dim; the whole tensor sums to 1
 named_if: sum to 1|sums to 1
 """
-import torch
 
 
 def softmax(x, dim=-1):

@@ -3,7 +3,6 @@
 fact: the output is the logarithm of the reference
 named_if: log
 """
-import torch
 
 
 def softmax(x, dim=-1):

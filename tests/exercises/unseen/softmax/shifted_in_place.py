@@ -3,7 +3,6 @@
 fact: modified its input x in place
 named_if: in place
 """
-import torch
 
 
 def softmax(x, dim=-1):

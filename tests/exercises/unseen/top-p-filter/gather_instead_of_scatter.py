@@ -3,7 +3,6 @@
 fact: the kept tokens are not the reference's (-inf where it keeps a logit)
 named_if: -inf|−inf|removed|kept
 """
-import torch
 
 
 def top_p_filter(logits, p):

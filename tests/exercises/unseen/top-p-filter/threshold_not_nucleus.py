@@ -3,7 +3,6 @@
 fact: a different set of tokens is kept (-inf where the reference keeps a logit, or the reverse)
 named_if: -inf|−inf|removed|kept
 """
-import torch
 
 
 def top_p_filter(logits, p):

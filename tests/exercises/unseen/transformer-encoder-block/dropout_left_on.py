@@ -3,7 +3,6 @@
 fact: the output changes between two calls on the same inputs (randomness left in)
 named_if: two calls|same inputs|differ|random
 """
-import torch
 import torch.nn.functional as F
 from torch import nn
 

@@ -3,7 +3,6 @@
 fact: wrong only when key_padding_mask is given
 named_if: key_padding_mask
 """
-import torch
 import torch.nn.functional as F
 from torch import nn
 

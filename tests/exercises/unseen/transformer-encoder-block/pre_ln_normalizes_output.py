@@ -3,7 +3,6 @@
 fact: wrong only when norm_first is True
 named_if: norm_first
 """
-import torch
 import torch.nn.functional as F
 from torch import nn
 
