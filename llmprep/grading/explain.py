@@ -53,7 +53,8 @@ def explain(exercise: Exercise, plan: Plan, verdicts: list[Any], names: list[str
             reference=field_of(plan.references[index], "output"), output=verdict.output,
             atol=tolerance.atol * scale, rtol=tolerance.rtol * scale, error=verdict.error or "",
             error_type=verdict.error_type or "", error_line=verdict.error_line, facts=facts,
-            quantities=quantities, repeat_of=repeat_of))
+            quantities=quantities, repeat_of=repeat_of,
+            numbers={k: float(v) for k, v in values.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}))
     from llmprep.grading.analysis.contracts import shape_contract
 
     contract = shape_contract(evidence, exercise.readme("en"), exercise.readme("zh"))

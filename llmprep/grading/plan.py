@@ -21,6 +21,25 @@ def field_of(value: Any, name: str, default: Any = None) -> Any:
     return getattr(value, name, default)
 
 
+class LazyResults:
+    """The reference's results, each computed the first time it is asked for: a verdict that only
+    needs the first failing case (the seed test) never pays for the others."""
+
+    def __init__(self, run: Callable, requests: list[Any], done: dict[int, Any] | None = None):
+        self.run, self.requests, self.done = run, requests, dict(done or {})
+
+    def __len__(self) -> int:
+        return len(self.requests)
+
+    def __getitem__(self, index: int) -> Any:
+        if index not in self.done:
+            self.done[index] = self.run(self.requests[index])
+        return self.done[index]
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
 @dataclass
 class Plan:
     """Cases in the order they run, their requests, the reference's results, and which case
@@ -74,15 +93,16 @@ def plan_cases(exercise: Exercise, seed: int, dtype: str, build_requests: Callab
     options = {k: v for k, v in call_defaults.items() if v is not None}
     candidates = cases + edge_variants(exercise, cases, options)
     sub_requests, ref_requests = build_requests(exercise, candidates, dtype, seed)
-    references = [run_reference(r) for r in ref_requests]
+    references = LazyResults(run_reference, ref_requests)
     keep = [i for i in range(len(candidates)) if i < len(cases) or _reference_usable(references[i])]
     plan = Plan([candidates[i] for i in keep], [sub_requests[i] for i in keep], [ref_requests[i] for i in keep],
-                [references[i] for i in keep])
+                LazyResults(run_reference, [ref_requests[i] for i in keep], {k: references.done[i] for k, i in
+                                                                            enumerate(keep) if i in references.done}))
     plan.repeats = {len(plan.cases): 0}
     plan.cases.append(again(cases[0]))
     # Another global seed for the repeat: randomness left in (dropout) then shows as two answers.
     # Harnesses draw their inputs from the seed, so theirs stays.
     plan.sub_requests.append(plan.sub_requests[0] if exercise.harness else _reseeded(plan.sub_requests[0]))
     plan.ref_requests.append(plan.ref_requests[0])
-    plan.references.append(plan.references[0])
+    plan.references.requests.append(plan.ref_requests[0])
     return plan

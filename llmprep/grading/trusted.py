@@ -192,3 +192,31 @@ def grade_in_process(file: Path, exercise: Exercise, implementation: Any, *, dty
     if not report.passed and not diagnosis:
         report.findings = explain(exercise, plan, verdicts, _parameter_names(exercise), dtype)
     return report
+
+
+def first_failure_in_process(exercise: Exercise, implementation: Any, *, seed: int, dtype: str = "float32",
+                             memo: dict | None = None) -> str | None:
+    """The name of the first case `implementation` fails (None when it passes every case), stopping
+    there: the verdict without its cost. Fixed cases and framework variants run before random ones."""
+    memo = {} if memo is None else memo
+    key = (exercise.id, seed, dtype)
+    reference_impl = reference_entry(exercise)
+    if key not in memo:
+        memo[key] = (plan_cases(exercise, seed, dtype, build_requests,
+                                lambda request: run_trusted(exercise, reference_impl, request)), {})
+    plan, _ = memo[key]
+    names = _parameter_names(exercise)
+    order = sorted(range(len(plan.cases)), key=lambda i: plan.cases[i].name.startswith("random-"))
+    for index in order:
+        if index in plan.repeats:  # a repeat means something only after the cases before it ran
+            continue
+        verdict = judge_case(exercise, plan.cases[index], names, plan.sub_requests[index], plan.references[index],
+                             run_trusted(exercise, implementation, plan.sub_requests[index]), dtype, "cpu")
+        if not verdict.passed:
+            return plan.cases[index].name
+    for index in plan.repeats:
+        verdict = judge_case(exercise, plan.cases[index], names, plan.sub_requests[index], plan.references[index],
+                             run_trusted(exercise, implementation, plan.sub_requests[index]), dtype, "cpu")
+        if not verdict.passed:
+            return plan.cases[index].name
+    return None

@@ -25,7 +25,7 @@ def analyse(cases: list[CaseEvidence]) -> list[Finding]:
     found: list[Finding] = []
     for analysis in (calls.state_between_calls, calls.failed_check, calls.same_exception, calls.gradients_only,
                      calls.nonfinite_direction, attributes.only_on_shared_attribute, values.value_relation,
-                     placement.wrong_places, placement.shifted, placement.where_wrong, placement.sums_to_one):
+                     placement.wrong_places, placement.shifted, placement.where_wrong, placement.sums_to_one, calls.which_parts):
         try:
             finding = analysis(cases)
         except Exception:  # an analysis that trips on an odd output must not hide the verdict

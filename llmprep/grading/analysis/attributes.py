@@ -130,13 +130,18 @@ def only_on_shared_attribute(cases: list[CaseEvidence]) -> Finding | None:
         return Finding("only-when", f"Wrong only on cases where {en}: every such case fails and every other "
                        f"case passes ({shown}){also}.",
                        f"只在 {zh} 的用例上出错：这样的用例全部失败，其余用例全部通过（{shown_zh}）{also_zh}。")
+    threshold = _threshold(cases, failing, passing)
+    if threshold is not None:
+        return threshold
     inverse = [k for k in order if masks[k] & pass_mask == pass_mask and not masks[k] & fail_mask]
     if inverse:
         k = sorted(inverse, key=_rank)[0]
         return Finding("only-when", f"Right only on cases where {words[k].en}; every other case fails ({shown}).",
                        f"只有 {words[k].zh} 的用例是对的；其余用例全部失败（{shown_zh}）。")
     candidates = sorted((k for k in order if masks[k] & fail_mask == fail_mask), key=_rank)
-    mostly = [k for k in candidates if 0 < bin(masks[k] & pass_mask).count("1") <= max(1, len(failing) // 4)]
+    # A fact shared by every failing case and few passing ones: the passing ones are degenerate
+    # (one key, a saturated softmax) and the fact still says where the bug lives.
+    mostly = [k for k in candidates if 0 < bin(masks[k] & pass_mask).count("1") <= max(2, len(failing) // 2)]
     if mostly:
         k = sorted(mostly, key=lambda k: (bin(masks[k] & pass_mask).count("1"), _rank(k)))[0]
         exceptions = [cases[i].name for i in passing if masks[k] >> i & 1]
@@ -151,4 +156,23 @@ def only_on_shared_attribute(cases: list[CaseEvidence]) -> Finding | None:
                                f"case fails and every other case passes ({shown}).",
                                f"只在 {words[a].zh} 且 {words[b].zh} 的用例上出错：这样的用例全部失败，其余用例全部"
                                f"通过（{shown_zh}）。")
+    return None
+
+
+def _threshold(cases: list[CaseEvidence], failing: list[int], passing: list[int]) -> Finding | None:
+    """A numeric argument below (or above) which every case fails and beyond which every case passes."""
+    names = set.intersection(*(set(cases[i].numbers) for i in failing + passing))
+    for name in sorted(names):
+        bad = [cases[i].numbers[name] for i in failing]
+        good = [cases[i].numbers[name] for i in passing]
+        if max(bad) < min(good):
+            side, side_zh, bound = "≤", "≤", max(bad)
+        elif min(bad) > max(good):
+            side, side_zh, bound = "≥", "≥", min(bad)
+        else:
+            continue
+        return Finding("only-when", f"Wrong only on cases where `{name}` {side} {bound:g}: every such case fails "
+                       f"and every other case passes ({len(failing)} failing, {len(passing)} passing).",
+                       f"只在 `{name}` {side_zh} {bound:g} 的用例上出错：这样的用例全部失败，其余用例全部通过"
+                       f"（{len(failing)} 个失败，{len(passing)} 个通过）。")
     return None

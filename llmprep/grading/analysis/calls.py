@@ -132,3 +132,30 @@ def failed_check(cases: list[CaseEvidence]) -> Finding | None:
                                f"检查“{name}”（{path}）未通过：参考实现通过了它，你的代码没有；最早在用例 "
                                f"{case.name}（{case.inputs}）。")
     return None
+
+
+def which_parts(cases: list[CaseEvidence]) -> Finding | None:
+    """For outputs made of several parts (a dict, a tuple): which parts are wrong and which right."""
+    import torch
+
+    wrong: dict[str, None] = {}
+    right: dict[str, None] = {}
+    for case in cases:
+        if case.passed or case.output is None or case.kind not in ("values", "nonfinite"):
+            continue
+        mine = dict(leaves(case.output))
+        for path, ref in leaves(case.reference):
+            got = mine.get(path)
+            if got is None:
+                continue
+            a = torch.as_tensor(ref, dtype=torch.float64)
+            b = torch.as_tensor(got, dtype=torch.float64) if not isinstance(got, torch.Tensor) else got.double()
+            same = a.shape == b.shape and bool(torch.isclose(b, a, atol=case.atol, rtol=case.rtol, equal_nan=True).all())
+            (right if same else wrong)[path] = None
+    right = {p: None for p in right if p not in wrong}
+    if not wrong or not right or len(wrong) + len(right) < 2:
+        return None
+    shown = ", ".join(list(wrong)[:6]) + (" …" if len(wrong) > 6 else "")
+    fine = ", ".join(list(right)[:6]) + (" …" if len(right) > 6 else "")
+    return Finding("which-parts", f"Wrong on the failing cases: {shown}; right: {fine}.",
+                   f"失败用例中出错的部分：{shown}；正确的部分：{fine}。")

@@ -53,4 +53,5 @@ class CaseEvidence:
     error_line: int | None = None
     facts: list[Fact] = field(default_factory=list)
     quantities: list[tuple[float, str, str]] = field(default_factory=list)
+    numbers: dict[str, float] = field(default_factory=dict)  # the case's numeric arguments, by name
     repeat_of: int | None = None
