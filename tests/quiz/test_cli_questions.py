@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 from quiz_sample import ATTENTION, write_bank
 
 
@@ -135,9 +136,10 @@ def test_show_source_without_the_documents_says_where_it_looked(run_cli, sample_
 def test_a_paper_source_is_cited_by_authors_year_title_and_section(tmp_path, monkeypatch, run_cli):
     bank = write_bank(tmp_path / "bank", {"attention": ATTENTION.replace(
         '    - ref: "Vaswani et al. 2017, §3.2.1"', '    - paper: vaswani2017\n      section: "§3.2.1"', 1)})
-    sources = (bank / "sources.yaml").read_text(encoding="utf-8")
-    (bank / "sources.yaml").write_text(sources + "papers:\n  vaswani2017:\n    title: Attention Is All You Need\n"
-                                       "    authors: Vaswani et al.\n    year: 2017\n", encoding="utf-8")
+    sources = yaml.safe_load((bank / "sources.yaml").read_text(encoding="utf-8"))
+    sources.setdefault("papers", {})["vaswani2017"] = {"title": "Attention Is All You Need",
+                                                       "authors": "Vaswani et al.", "year": 2017}
+    (bank / "sources.yaml").write_text(yaml.safe_dump(sources, allow_unicode=True), encoding="utf-8")
     monkeypatch.setattr("llmprep.paths.questions_dir", lambda: bank)
     shown = run_cli("questions", "show", "attention-why-sqrt-dk")
     assert shown.exit_code == 0 and "Vaswani et al. 2017, Attention Is All You Need, §3.2.1" in shown.stdout
