@@ -11,6 +11,8 @@ import torch
 
 from llmprep.bench.results import ROW_KEYS
 
+pytestmark = pytest.mark.slow  # every test runs a bench (worker processes, timing budgets)
+
 FAST = ("--exercise", "softmax", "--quick", "--budget", "0.03")
 
 

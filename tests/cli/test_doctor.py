@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+pytestmark = pytest.mark.slow  # doctor probes the machine and exports to ONNX (16 s measured)
+
 
 @pytest.fixture(scope="module")
 def doctor_json():

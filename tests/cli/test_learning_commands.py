@@ -62,6 +62,7 @@ def test_hint_in_chinese_keeps_the_language_in_the_next_command(run_cli):
     assert "llmprep hint rope --level 2 --lang zh" in result.stdout and "More" not in result.stdout
 
 
+@pytest.mark.slow  # 6.7 s measured
 def test_next_says_reviews_first_then_the_next_exercise_with_overall_progress(run_cli):
     from datetime import datetime, timedelta, timezone
 

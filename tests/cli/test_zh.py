@@ -98,6 +98,7 @@ COMMANDS = {
 }
 
 
+@pytest.mark.slow  # 4.6 s measured
 def test_every_command_in_chinese_has_no_english_interface_text(run_cli, some_progress):
     fragments = _english_fragments()
     data = _data_words()
