@@ -183,7 +183,7 @@ def record_and_compare(result: BenchResult, compare: bool) -> None:
         return
     with open_store() as store:
         earlier = [_earlier_row(store, result.device["name"], row) for row in rows] if compare else []
-        result.run_id = store.record_bench_rows(result.device, rows)
+        result.run_id = store.bench.record_run(result.device, rows)
     if not compare:
         return
     for row, before in zip(rows, earlier, strict=True):

@@ -62,12 +62,12 @@ class BenchRuns:
     @database_errors
     def earlier_row(self, device_name: str, exercise: str, backend: str, size: Any, dtype: str,
                     before_run: int | None = None) -> dict | None:
-        """The latest row measured before run `before_run` (default: any) with the same device, exercise,
-        backend, size and dtype, with its `run_id` and `run_at`; None when there is none."""
+        """The latest row with a median measured before run `before_run` (default: any) with the same device,
+        exercise, backend, size and dtype, with its `run_id` and `run_at`; None when there is none."""
         found = self._db.execute(
             "SELECT b.row, r.id, r.run_at FROM bench_rows b JOIN bench_runs r ON r.id = b.run_id"
             " WHERE r.device_name = ? AND b.exercise IS ? AND b.backend IS ? AND b.size IS ? AND b.dtype IS ?"
-            " AND r.id < ? ORDER BY r.run_at DESC, r.id DESC, b.rowid DESC LIMIT 1",
+            " AND b.median_ms IS NOT NULL AND r.id < ? ORDER BY r.run_at DESC, r.id DESC, b.rowid DESC LIMIT 1",
             (device_name, exercise, backend, size_key(size), dtype,
              before_run if before_run is not None else _LATEST)).fetchone()
         return None if found is None else {**json.loads(found[0]), "run_id": found[1], "run_at": found[2]}

@@ -145,21 +145,6 @@ class Store:
         self.checks = CheckAttempts(database)
         self.bench = BenchRuns(database)
 
-    # The flat names of the single-class store, kept while callers move to the parts.
-    _MOVED = {"record_review": ("reviews", "record"), "due_cards": ("reviews", "due_cards"),
-              "next_due": ("reviews", "next_due"), "scheduled_card_ids": ("reviews", "scheduled_card_ids"),
-              "card_state": ("reviews", "card_state"), "reviews_log": ("reviews", "log"),
-              "record_check_attempt": ("checks", "record_attempt"), "exercise_status": ("checks", "status"),
-              "exercise_summary": ("checks", "summary"), "record_solution_viewed": ("checks", "record_solution_view"),
-              "solution_views": ("checks", "solution_views"), "record_bench_rows": ("bench", "record_run"),
-              "previous_bench_rows": ("bench", "previous_rows"), "best_bench_rows": ("bench", "best_rows")}
-
-    def __getattr__(self, name: str):
-        moved = Store._MOVED.get(name)
-        if moved is None:
-            raise AttributeError(name)
-        return getattr(getattr(self, moved[0]), moved[1])
-
     @property
     def read_only(self) -> bool:
         """True for a snapshot of a file llmprep may not write."""

@@ -203,3 +203,21 @@ def test_an_answer_committed_after_a_later_one_is_scheduled_in_time_order(tmp_pa
     assert stored == json.loads(replay([earlier, later], advance_card)[0])
     naive, _ = advance_card(advance_card(None, *later)[0], *earlier)  # applied in commit order instead
     assert stored != json.loads(naive)  # so the order matters, and this test checks something
+
+
+def test_earlier_row_is_the_latest_measured_row_of_the_same_device_exercise_backend_size_and_dtype(tmp_path):
+    def row(ms, size=8, backend="torch", dtype="float32"):
+        return {"exercise": "softmax", "backend": backend, "size": {"N": size}, "dtype": dtype, "median_ms": ms}
+
+    with open_store(tmp_path / "p.sqlite3") as store:
+        assert store.bench.earlier_row("cpu", "softmax", "torch", {"N": 8}, "float32") is None
+        first = store.bench.record_run({"name": "cpu"}, [row(1.0), row(2.0, size=64)])
+        second = store.bench.record_run({"name": "cpu"}, [row(0.9), row(None)])  # a row that was not measured
+        store.bench.record_run({"name": "gpu"}, [row(0.01)])
+        store.bench.record_run({"name": "cpu"}, [row(0.5, dtype="float64"), row(0.7, backend="reference")])
+        latest = store.bench.earlier_row("cpu", "softmax", "torch", {"N": 8}, "float32")
+        assert latest["median_ms"] == 0.9 and latest["run_id"] == second
+        assert store.bench.earlier_row("cpu", "softmax", "torch", {"N": 8}, "float32", before_run=second)["median_ms"] \
+            == 1.0
+        assert store.bench.earlier_row("cpu", "softmax", "torch", {"N": 64}, "float32")["run_id"] == first
+        assert store.bench.earlier_row("cpu", "softmax", "torch", {"N": 8}, "float32", before_run=first) is None
