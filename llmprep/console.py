@@ -103,6 +103,13 @@ class Console:
 
         self.err.print(f"[yellow]{text('console.warning', self.lang or default_language())}[/yellow] {message}")
 
+    def note_store_wait(self) -> None:
+        """Say why a command pauses: its write waits for another llmprep (give it as `store.database.on_wait`)."""
+        from llmprep.language import default_language
+        from llmprep.messages import message as text
+
+        self.note(text("console.store_waiting", self.lang or default_language()))
+
     def emit_json(self, document: Any) -> None:
         """Write the command's one JSON document to stdout."""
         if self._json_written:

@@ -16,7 +16,7 @@ import functools
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +27,7 @@ from llmprep.store.migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 STORE_FILE = "llmprep.sqlite3"
 BUSY_TIMEOUT_S = 30.0
+PATIENT_FOR_S = 1.0  # waiting longer than this for the write lock is worth telling the user (on_wait)
 
 
 def default_store_path(create_dir: bool = True) -> Path:
@@ -83,6 +84,9 @@ class Database:
         self.connection = connection
         self.read_only = read_only  # a snapshot of a file llmprep may not write: writes are refused
         self.database = self  # so `database_errors` finds it on the parts and here alike
+        # Called once when a write has waited PATIENT_FOR_S for another process's lock (e.g. a long import),
+        # so a command can say why it pauses; it then waits up to BUSY_TIMEOUT_S in all.
+        self.on_wait: Callable[[], None] | None = None
 
     def user_error(self, error: sqlite3.DatabaseError) -> UserError:
         """What a SQLite error means for the user, naming the file and what to do."""
@@ -103,13 +107,29 @@ class Database:
         cannot change under us, and two processes wait for each other (busy timeout), never lose a write."""
         if self.read_only:
             raise read_only_error(self.path)
-        self.connection.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             yield self.connection
         except BaseException:
             self.connection.execute("ROLLBACK")
             raise
         self.connection.execute("COMMIT")
+
+    def _begin(self) -> None:
+        if self.on_wait is None:
+            self.connection.execute("BEGIN IMMEDIATE")
+            return
+        self.connection.execute(f"PRAGMA busy_timeout = {int(PATIENT_FOR_S * 1000)}")
+        try:
+            self.connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            self.on_wait()
+            self.connection.execute(f"PRAGMA busy_timeout = {int((BUSY_TIMEOUT_S - PATIENT_FOR_S) * 1000)}")
+            self.connection.execute("BEGIN IMMEDIATE")
+        finally:
+            self.connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 
     def rows(self, sql: str, args: tuple = ()) -> list[dict[str, Any]]:
         """The rows of a query as dicts keyed by column name."""

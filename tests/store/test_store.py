@@ -221,3 +221,27 @@ def test_earlier_row_is_the_latest_measured_row_of_the_same_device_exercise_back
             == 1.0
         assert store.bench.earlier_row("cpu", "softmax", "torch", {"N": 64}, "float32")["run_id"] == first
         assert store.bench.earlier_row("cpu", "softmax", "torch", {"N": 8}, "float32", before_run=first) is None
+
+
+def test_a_write_that_waits_for_another_process_says_so_then_succeeds(tmp_path, monkeypatch):
+    import threading
+
+    from llmprep.store import database
+
+    monkeypatch.setattr(database, "PATIENT_FOR_S", 0.05)
+    path = tmp_path / "p.sqlite3"
+    open_store(path).close()
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock...
+    waited = []
+
+    def release():
+        holder.execute("COMMIT")  # ...and lets go once the waiting writer has said it waits
+        holder.close()
+
+    with open_store(path) as store:
+        store.database.on_wait = lambda: (waited.append(True), threading.Thread(target=release).start())
+        store.checks.record_attempt("softmax", True, seed=1, device="cpu", dtype="float32", duration_s=1)
+        assert waited == [True] and store.checks.status("softmax") == "passed"
+        store.checks.record_attempt("softmax", False, seed=2, device="cpu", dtype="float32", duration_s=1)
+        assert waited == [True]  # no wait, no message
