@@ -26,7 +26,7 @@ ENGLISH_WORDS = {
 
 # Commands of other helpers, not yet moved to the catalogue: listed here so the gap is visible.
 NOT_YET_COVERED = {
-    "quiz": "quiz helper: re-prompts and headers (llmprep/messages/*/quiz.py)",
+    "quiz": "quiz helper: its strings are in messages/*/quiz.py; cited paper titles (data) need stripping here first",
     "questions": "quiz helper",
     "check": "grader helper: case errors and report",
     "bench": "bench helper",
