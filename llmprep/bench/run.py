@@ -233,7 +233,7 @@ class Runner:
         from llmprep.bench.sweep import fit_backend
 
         started = time.perf_counter()
-        available = _available_memory()
+        available = _available_memory(self.device)
         value, steps, durations, memories = bench.sizes()[0].value, [], [], []
         for _ in range(SWEEP_MAX_STEPS):
             step_started = time.perf_counter()
@@ -297,7 +297,12 @@ class Runner:
         return self.finish()
 
 
-def _available_memory() -> int | None:
+def _available_memory(device: str) -> int | None:
+    """Free bytes where the tensors live: the GPU's free memory, or the host's MemAvailable."""
+    if device == "cuda":
+        import torch
+
+        return int(torch.cuda.mem_get_info()[0])
     try:
         with open("/proc/meminfo", encoding="ascii") as meminfo:
             for line in meminfo:

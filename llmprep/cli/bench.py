@@ -79,7 +79,7 @@ def bench(file, exercise_ids, device, dtype, backends, sizes, sweep, sweep_budge
         import torch
 
         torch.set_num_threads(threads or torch.get_num_threads())
-        verification = run_verification(resolved, torch.get_num_threads())
+        verification = run_verification(resolved, torch.get_num_threads(), budget_s=budget_s)
         if as_json:
             console.emit_json(verification)
         else:
