@@ -19,11 +19,16 @@ from llmprep.quiz.schema import Accept, AnswerParseError, Grade, Loc, Question, 
 
 
 def mentions(text: str, keyword: str) -> bool:
-    """True when `keyword` occurs in `text`, at the start of a word when it starts with a letter or digit."""
+    """True when `keyword` occurs in `text`; a word-like keyword only at the start of a word.
+
+    A stem of five letters or more matches any word it begins ("saturat" in "saturates"); a
+    shorter word takes at most a three-letter ending ("add" in "adds", "added", not "additional").
+    """
     haystack = normalize(text).casefold()
     needle = normalize(keyword).casefold()
     if needle[:1].isascii() and needle[:1].isalnum():
-        return re.search(r"(?<![a-z0-9])" + re.escape(needle), haystack) is not None
+        ending = r"" if len(needle) >= 5 else r"[a-z]{0,3}(?![a-z0-9])"
+        return re.search(r"(?<![a-z0-9])" + re.escape(needle) + ending, haystack) is not None
     return needle in haystack
 
 
