@@ -208,8 +208,7 @@ def search_questions(questions: Sequence[Question], text: str) -> list[Question]
     needle = normalize(text).casefold()
     found = []
     for question in questions:
-        texts = question.texts() + ([question.answer] if question.type == "short" else [])
-        haystack = " ".join(normalize(t.get(lang)).casefold() for t in texts for lang in ("en", "zh"))
+        haystack = " ".join(normalize(t.get(lang)).casefold() for t in question.texts() for lang in ("en", "zh"))
         if needle in haystack or needle in question.id:
             found.append(question)
     return found

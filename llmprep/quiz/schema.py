@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -133,6 +133,10 @@ class Question(Strict):
     Subclasses define `answer`, and: `type_problems`, `grade`, `answer_text`, `answer_words`,
     `body_lines` and `answer_json` (the answer in the bank's terms, as JSON).
     """
+
+    # True for a type the person grades (its `grade` never gives a verdict): its model answer is
+    # shown before the rating.
+    self_graded: ClassVar[bool] = False
 
     id: str
     topic: str

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Literal
+from typing import ClassVar, Literal
 
 from llmprep.quiz.answers import normalize
 from llmprep.quiz.messages import words
@@ -50,6 +50,7 @@ class ShortQuestion(Question):
     type: Literal["short"]
     answer: Text
     accept: Accept | None = None
+    self_graded: ClassVar[bool] = True
 
     def texts(self) -> list[Text]:
         """The common texts and the model answer."""
