@@ -245,3 +245,15 @@ def test_a_write_that_waits_for_another_process_says_so_then_succeeds(tmp_path, 
         assert waited == [True] and store.checks.status("softmax") == "passed"
         store.checks.record_attempt("softmax", False, seed=2, device="cpu", dtype="float32", duration_s=1)
         assert waited == [True]  # no wait, no message
+
+
+def test_a_bench_row_with_a_word_for_a_median_stored_by_an_old_import_is_ignored(run_cli, llmprep_home):
+    with open_store() as store:
+        store.bench.record_run({"name": "cpu"}, [{"exercise": "softmax", "backend": "torch", "size": 8,
+                                                  "dtype": "float32", "median_ms": "fast"},
+                                                 {"exercise": "softmax", "backend": "torch", "size": 8,
+                                                  "dtype": "float32", "median_ms": 0.5}])
+        assert [row["median_ms"] for row in store.bench.best_rows()] == [0.5]
+        assert store.bench.earlier_row("cpu", "softmax", "torch", 8, "float32")["median_ms"] == 0.5
+    result = run_cli("progress")
+    assert result.exit_code == 0 and "0.5" in result.stdout
