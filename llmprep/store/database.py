@@ -214,7 +214,12 @@ def open_store(path: Path | None = None, *, read_only: bool = False) -> Store:
     UserError naming the file and what to do, and is left exactly as it was.
     """
     if path is None:
-        path = default_store_path(create_dir=not read_only)
+        try:
+            path = default_store_path()
+        except UserError:  # the data directory cannot be created: a reader still gets an (empty) store
+            if not read_only:
+                raise
+            path = default_store_path(create_dir=False)
     path = Path(path)
     if read_only and not _writable(path):
         return _open_snapshot(path)
