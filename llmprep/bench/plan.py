@@ -141,6 +141,14 @@ def first_call(fn: Any, device: str) -> tuple[Any, int | None]:
     return outputs.pop(), memory
 
 
+def _generator_on(value: Any, device: str) -> Any:
+    import torch
+
+    if isinstance(value, torch.Generator) and value.device.type != torch.device(device).type:
+        return torch.Generator(device=device).manual_seed(value.initial_seed())
+    return value
+
+
 def _cast(value: Any, dtype) -> Any:
     import torch
 
@@ -173,6 +181,8 @@ def make_inputs(exercise: Exercise, bench: Bench, size: BenchSize, options: Benc
         module = calls.reference_entry(exercise)(**case.init)
         state_dict = {k: v.detach().to(torch_dtype) if v.is_floating_point() else v.detach()
                       for k, v in module.state_dict().items()}
+    # A generator in the inputs (a sampler's) must live where the tensors go.
+    case = dataclasses.replace(case, args=tuple(_generator_on(v, device) for v in case.args))
     request = {"args": list(case.args), "kwargs": dict(case.kwargs), "init": dict(case.init),
                "state_dict": state_dict, "dtype": options.dtype, "seed": options.seed, "grad": False}
     inputs = SizeInputs(exercise, bench, size, case, request, int(bench.flops(case)), int(bench.bytes_moved(case)),

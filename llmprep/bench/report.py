@@ -277,8 +277,9 @@ def render_verification(report: dict[str, Any]) -> list[str]:
     peak = report.get("peak_matmul")
     if peak:
         share = "-" if peak["pct_peak"] is None else f"{peak['pct_peak']:.1f}% of {peak['peak_tflops']:.1f}"
-        lines.append(f"  {peak['kernel']}: {peak['median_ms']:.3f} ms = {peak['tflops']:.1f} TFLOP/s ({share} "
-                     f"TFLOP/s, {peak['gpu']} datasheet)")
+        lines.append(f"  {peak['kernel']}: median {peak['median_ms']:.3f} ms = {peak['tflops']:.1f} TFLOP/s ({share} "
+                     f"TFLOP/s, {peak['gpu']} datasheet); best sample {peak['best_tflops']:.1f} TFLOP/s; "
+                     f"SM clock {peak['sm_clock_mhz'][0]} → {peak['sm_clock_mhz'][1]} MHz")
     lines += [f"  note: {note}" for note in report["notes"]]
     return lines
 
