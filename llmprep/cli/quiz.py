@@ -125,6 +125,7 @@ def quiz(topics, count, difficulties, types, lang, seed, generated, new, due_onl
         return
     bank = load_bank()
     with open_store() as store:
+        store.database.on_wait = console.note_store_wait  # a long import holding the lock: say why we pause
         if question_id is not None:
             from llmprep.quiz.planning import find_question, new_seed
 

@@ -226,9 +226,6 @@ def test_summary_row():
 def test_content_hashes_did_not_move_with_the_typed_schema():
     # Hashes computed by the one-class schema (commit 981d1e5) for the sample questions: the progress
     # store keys "this question changed" on them, so a refactor must not change a single one.
-    import yaml
-    from quiz_sample import TRAINING
-
     from llmprep.quiz.schedule import content_hash
 
     before = {"attention-why-sqrt-dk": "da55aaecab4d8147", "attention-dog-weight": "6b119c33adb6648e",
