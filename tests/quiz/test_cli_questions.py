@@ -148,3 +148,11 @@ def test_a_paper_source_is_cited_by_authors_year_title_and_section(tmp_path, mon
     result = run_cli("questions", "validate", str(bank))
     assert result.exit_code == 1 and "'vaswani2071' is not under `papers:`" in result.stdout
     assert "did you mean 'vaswani2017'?" in result.stdout and "attention.yaml:20" in result.stdout
+
+
+def test_the_list_and_validate_speak_chinese(run_cli, sample_bank):
+    listed = run_cli("questions", "--topic", "training", "--lang", "zh")
+    assert "共 3 道题" in listed.stdout and "题型" in listed.stdout and "简答" in listed.stdout
+    assert "questions" not in listed.stdout and "difficulty" not in listed.stdout
+    checked = run_cli("questions", "validate", str(sample_bank), "--lang", "zh")
+    assert checked.exit_code == 0 and "没有问题" in checked.stdout
