@@ -275,7 +275,8 @@ class Paper(Strict):
 
     def cite(self, section: str | None = None) -> str:
         """'Vaswani et al. 2017, Attention Is All You Need, §3.2.1'."""
-        return f"{self.authors} {self.year}, {self.title}" + (f", {section}" if section else "")
+        where = f", {section}" if section else ""
+        return f"{self.authors} {self.year}, {self.title}{where}" + (f" (arXiv:{self.arxiv})" if self.arxiv else "")
 
 
 class SourcesFile(Strict):

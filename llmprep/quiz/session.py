@@ -187,8 +187,10 @@ def run_session(questions: Sequence[Question], *, seed: int, lang: str, answers:
                 answer=question.answer_json(), choice_order=presented.choice_order, note=grade.note,
                 seconds=clock() - shown_at,
             )
-            _rate(result, presented, answers, view, lang, on_answer)
-            results.append(result)
+            try:
+                _rate(result, presented, answers, view, lang, on_answer)
+            finally:  # EOF or Ctrl-C at a rating prompt: the answer was recorded, so it is reported too
+                results.append(result)
         finished = True
     except (EOFError, KeyboardInterrupt):
         view.stopped(len(results), len(questions))
