@@ -51,11 +51,13 @@ def questions(ctx: click.Context, topics, search, lang, as_json) -> None:
     if as_json:
         console.emit_json([q.summary() for q in chosen])
         return
-    table = Table(title=say["list_title"].format(count=len(chosen)), title_justify="left")
-    for column in (say["col_id"], say["topic"], say["col_type"], say["col_difficulty"], say["col_sources"],
-                   say["col_source_error"]):
-        # Ids and sources are copied into other commands: never cut or wrapped.
-        table.add_column(column, no_wrap=True)
+    # The title on its own line: a table title is padded to the table's width with trailing spaces.
+    console.print(say["list_title"].format(count=len(chosen)))
+    table = Table()
+    for column in (say["col_id"], say["topic"], say["col_type"], say["col_difficulty"]):
+        table.add_column(column, no_wrap=True)  # ids are copied into other commands: never cut or wrapped
+    table.add_column(say["col_sources"])  # wraps between sources on a terminal; one line in a pipe
+    table.add_column(say["col_source_error"], no_wrap=True)
     for q in chosen:
         sources = ", ".join(short_source(s, bank) for s in q.sources)
         table.add_row(escape(q.id), q.topic, say[q.type], say[q.difficulty], escape(sources),

@@ -78,7 +78,8 @@ def _list_generators(as_json: bool, lang: str) -> None:
     if not families:
         console.print(say["no_families"])
         return
-    table = Table(title=say["families_title"], title_justify="left")
+    console.print(say["families_title"])
+    table = Table()
     for column in (say["col_name"], say["topic"], say["col_description"]):
         table.add_column(column)
     for family in families:

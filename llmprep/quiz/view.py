@@ -152,7 +152,8 @@ class ConsoleView:
         from rich.table import Table
 
         say = self.words
-        table = Table(title=say["seed_title"].format(score=say["score"], seed=result.seed), title_justify="left")
+        self.console.print(say["seed_title"].format(score=say["score"], seed=result.seed))
+        table = Table()
         table.add_column(say["topic"], no_wrap=True)
         for name in (say["answered"], say["right"], say["wrong"], say["ungraded"], say["score"]):
             table.add_column(name, justify="right")
