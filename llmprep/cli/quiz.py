@@ -128,7 +128,12 @@ def quiz(topics, count, difficulties, types, lang, seed, generated, new, due_onl
     with open_store() as store:
         store.database.on_wait = console.note_store_wait  # a long import holding the lock: say why we pause
         if question_id is not None:
+            from llmprep.errors import UserError
             from llmprep.quiz.planning import find_question, new_seed
+
+            if topics or difficulties or types or generated or due_only:
+                raise UserError("--id asks one question; it does not go with --topic, --difficulty, --type, "
+                                "--generated or --due", where="llmprep quiz", fix="drop --id, or the filters")
 
             plan = QuizPlan([find_question(bank, question_id)], seed if seed is not None else new_seed(), "one",
                             schedule={"mode": "one"})

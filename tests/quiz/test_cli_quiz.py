@@ -257,6 +257,7 @@ def test_id_asks_that_one_question_from_the_bank_or_a_family(run_cli, sample_ban
     assert json.loads(generated.stdout)["questions"][0]["id"] == "gen:toy-softmax:4"
     missing = run_cli("quiz", "--id", "attention-dog-weigth")
     assert missing.exit_code == 2 and "did you mean attention-dog-weight" in missing.stderr
+    assert run_cli("quiz", "--id", "attention-dog-weight", "--topic", "training").exit_code == 2
 
 
 def test_the_end_of_a_session_says_what_is_due_next_and_the_streak(run_cli, sample_bank):
