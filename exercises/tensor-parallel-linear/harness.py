@@ -88,6 +88,9 @@ def _rank_main(entry, rank, port, conn, job):
                                          counts["forward"]["other"] + counts["backward"]["other"]],
                                         dtype=torch.float64)}
     except BaseException as exc:  # reported to the parent, never raised here
+        if "fork-based multiprocessing" in str(exc):
+            conn.send_bytes(_dump({"error": f"rank {rank}: {exc}", "forked_after_backward": True}))
+            return
         source = getattr(getattr(entry, "__code__", None), "co_filename", None)
         lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == source]
         where = f" (line {lines[-1]})" if lines else ""
@@ -131,6 +134,9 @@ def _run_ranks(entry, job):
                     reply = _load(connection.recv_bytes())
                 except (EOFError, OSError):
                     raise RuntimeError(f"rank {rank} exited without a result (did it call sys.exit or crash?)") from None
+                if reply.get("forked_after_backward"):
+                    raise RuntimeError(reply["error"] + " (this process ran a backward pass before the ranks were "
+                                       "forked, on a machine with a GPU: check this exercise in a fresh process)")
                 if "error" in reply:
                     if "Timed out" in reply["error"] or "timed out" in reply["error"]:
                         raise TimeoutError(reply["error"] + f": rank {rank} waited {COLLECTIVE_TIMEOUT_S:g} s in a "

@@ -3,8 +3,9 @@
 matching the reference, every rank's y and gradients must equal the single-process MLP's
 (properties): y and dL/dx in full, and each shard's gradient the matching slice of the full one."""
 
+import math
+
 import torch
-import torch.nn.functional as F
 
 from llmprep.exercise_api import Case
 
@@ -41,12 +42,18 @@ def random_cases(gen, count):
 
 
 def single_process(case):
-    """y and the gradients of the full MLP in one process, float64."""
-    x = case.args[0].double().clone().requires_grad_(True)
-    w = {k: case.kwargs[k].double().clone().requires_grad_(True) for k in ("w1", "b1", "w2", "b2")}
-    y = F.gelu(x @ w["w1"].T + w["b1"]) @ w["w2"].T + w["b2"]
-    (y * case.kwargs["cotangent"].double()).sum().backward()
-    return y.detach(), x.grad, {k: v.grad for k, v in w.items()}
+    """y and the gradients of the full MLP in one process, float64, by hand: no autograd here, because
+    a process that has run a backward pass cannot fork ranks that run one on a machine with a GPU
+    (PyTorch's autograd engine refuses after fork), and the reference's ranks are forked from this one."""
+    x, c = case.args[0].double(), case.kwargs["cotangent"].double()
+    w1, b1, w2, b2 = (case.kwargs[k].double() for k in ("w1", "b1", "w2", "b2"))
+    z = x @ w1.T + b1                                                  # (N, d_ff)
+    cdf = 0.5 * (1 + torch.erf(z / math.sqrt(2)))
+    h = z * cdf                                                        # exact GELU
+    y = h @ w2.T + b2
+    dz = (c @ w2) * (cdf + z * torch.exp(-0.5 * z * z) / math.sqrt(2 * math.pi))  # GELU' = Φ(z) + z φ(z)
+    grads = {"w1": dz.T @ x, "b1": dz.sum(0), "w2": c.T @ h, "b2": c.sum(0)}
+    return y, dz @ w1, grads
 
 
 def properties(case, output, reference):
