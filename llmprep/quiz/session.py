@@ -232,6 +232,8 @@ def _rate(result: AnswerResult, presented: PresentedQuestion, answers: AnswerSou
             result.rating = None
             _final(result, on_answer)
             raise
+        if result.rating is not None and not answers.interactive:
+            view.echo(str(result.rating))  # the rating line read from the pipe, for the transcript
         result.self_graded = result.rating is not None
         result.correct = None if result.rating is None else result.rating != AGAIN
         if result.rating is None:
