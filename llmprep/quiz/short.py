@@ -68,7 +68,9 @@ class ShortQuestion(Question):
 
     def key_points(self, lang: str) -> list[str]:
         """Each key point named by its first keywords ('variance / magnitude')."""
-        return [" / ".join(keyword.strip() for keyword in group[:2]) for group in self.accept.get(lang)] if self.accept else []
+        if self.accept is None:
+            return []
+        return [" / ".join(keyword.strip() for keyword in group[:2]) for group in self.accept.get(lang)]
 
     def answer_text(self, choice_order: list[int] | None, lang: str) -> str:
         """The model answer."""
