@@ -20,7 +20,7 @@ HELP = """Drill interview questions, one at a time, with the answer, explanation
   llmprep quiz --type numeric --difficulty hard --seed 7
   llmprep quiz --generated all -n 5             5 freshly generated questions
   llmprep quiz --id attention-why-sqrt-dk      one question (a bank id or gen:FAMILY:SEED)
-  printf 'b\\n0.22\\n' | llmprep quiz -n 2 --seed 1 --json
+  printf '8\\n' | llmprep quiz --id attention-dot-product-std --json
 
 \b
 Answering:
@@ -56,7 +56,7 @@ A drill (filters or --seed): the filters, then a shuffle seeded by --seed, then 
 N. The same seed gives the same questions in the same order with the same choice order. --generated FAMILY (or
 `all`) adds generated questions: with no --topic/--difficulty/--type all N are generated,
 spread over the families; with one of those filters, N // 2 are generated and the rest come
-from the bank (generated ones fill in when the bank has too few). --topic also narrows `all`
+from the bank (generated ones fill in when the bank has too few; 100 at most). --topic also narrows `all`
 to the families of those topics; --difficulty and --type filter bank questions only.
 """
 
