@@ -32,7 +32,7 @@ from llmprep.store.migrations import SCHEMA_VERSION
 from llmprep.store.reviews import AdvanceCard, ReviewRecord, insert_review, rebuild_card
 
 if TYPE_CHECKING:
-    from llmprep.store.database import Store
+    from llmprep.store.opening import Store
 
 # Entries written per transaction; each transaction holds the write lock for milliseconds, and the
 # lock is then left free for as long again, so a quiz waiting on it (busy timeout) gets in.
