@@ -36,16 +36,17 @@ def harness_of(exercise: Exercise) -> Any:
     return load_module(exercise, exercise.harness).run if exercise.harness else None
 
 
-def prepare_call(entry: Any, kind: str, request: dict, device: str, harness: Any = None) -> Any:
-    """One size ready to call again and again (see the engine's calling convention)."""
-    from llmprep.bench.worker_side import prepare_call as prepare
+def prepare_call(entry: Any, kind: str, request: Any, device: str, harness: Any = None) -> Any:
+    """One size (a CaseRequest) ready to call again and again, a module in eval mode (see the
+    engine's calling convention)."""
+    from llmprep.execution.calling import prepare_call as prepare
 
-    return prepare(entry, kind, request, device, harness)
+    return prepare(entry, kind, request, device, harness, evaluate=True)
 
 
 def encode(output: Any) -> dict:
     """An output in the engine's comparable form."""
-    from llmprep.grading.worker import encode_value
+    from llmprep.execution.calling import encode_value
 
     return encode_value(output)
 

@@ -88,7 +88,7 @@ class Runner:
 
         options = self.options
         load = machine_load()  # before the triad and the timing add their own load
-        self.device, device_note = resolve_device(options.device)
+        self.device, device_note = resolve_device(options.device, "llmprep bench")
         # One fixed, reported thread count for every CPU backend: set here for the first calls, pinned by
         # torch's timer while sampling, handed to ONNX Runtime's session.
         self.threads = options.threads or torch.get_num_threads()

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import inspect
-import os
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from llmprep.errors import UserError
+from llmprep.execution.calling import CaseOutcome, CaseRequest, Gradients, cast_floats, tensor_slots
+from llmprep.execution.device import resolve_device
+from llmprep.execution.policy import sandbox_summary
+from llmprep.execution.process import WorkerProcess, WorkerRequest
+from llmprep.execution.trusted import run_trusted as run_trusted_code
 from llmprep.exercises import Exercise, Tolerance
 from llmprep.grading.cases import (
     Case,
@@ -30,7 +33,6 @@ from llmprep.grading.compare import (
     shape_text,
     values_match,
 )
-from llmprep.grading.sandbox import DEFAULT_MEMORY_BYTES, WorkerProcess
 
 DEFAULT_TIMEOUT_S = 60.0
 
@@ -61,6 +63,7 @@ class CheckReport:
     stderr: str = ""
     duration_s: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    sandbox: dict = field(default_factory=dict)  # which isolation layers held the worker
 
     @property
     def first_failure(self) -> CaseResult | None:
@@ -82,39 +85,15 @@ class CheckReport:
             "stderr": self.stderr,
             "duration_s": round(self.duration_s, 3),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "sandbox": self.sandbox,
         }
 
 
 # ---------------------------------------------------------------- inputs
 
 
-def _cast(value: Any, dtype) -> Any:
-    import torch
-
-    if isinstance(value, torch.Tensor):
-        return value.to(dtype) if value.is_floating_point() else value.clone()
-    if isinstance(value, list):
-        return [_cast(v, dtype) for v in value]
-    if isinstance(value, tuple):
-        return tuple(_cast(v, dtype) for v in value)
-    if isinstance(value, dict):
-        return {k: _cast(v, dtype) for k, v in value.items()}
-    return value
-
-
-def _clone(value: Any) -> Any:
-    import torch
-
-    if isinstance(value, torch.Tensor):
-        return value.clone()
-    if isinstance(value, (list, tuple)):
-        return type(value)(_clone(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _clone(v) for k, v in value.items()}
-    return value
-
-
-def build_requests(exercise: Exercise, cases: list[Case], dtype: str, seed: int) -> tuple[list[dict], list[dict]]:
+def build_requests(exercise: Exercise, cases: list[Case], dtype: str,
+                   seed: int) -> tuple[list[CaseRequest], list[CaseRequest]]:
     """Per case, the request for the submission (inputs in `dtype`) and for the reference and
     mistakes (the same values, in float64)."""
     import torch
@@ -129,38 +108,23 @@ def build_requests(exercise: Exercise, cases: list[Case], dtype: str, seed: int)
             torch.manual_seed(case_seed)
             state_dict = {k: v.detach().to(torch_dtype) for k, v in reference(**case.init).state_dict().items()}
         grad = exercise.differentiable if case.grad is None else case.grad
-        rounded_args = _cast(list(case.args), torch_dtype)
-        rounded_kwargs = _cast(dict(case.kwargs), torch_dtype)
-        common = {"init": dict(case.init), "grad": grad, "seed": case_seed, "cotangent_seed": case_seed + 1}
-        submission_requests.append({**common, "args": rounded_args, "kwargs": rounded_kwargs,
-                                    "state_dict": state_dict, "dtype": dtype, "cotangent_dtype": dtype})
-        reference_requests.append({
-            **common, "args": _cast(rounded_args, torch.float64), "kwargs": _cast(rounded_kwargs, torch.float64),
-            "state_dict": None if state_dict is None else _cast(state_dict, torch.float64),
-            "dtype": "float64", "cotangent_dtype": dtype,
-        })
+        submission = CaseRequest(args=cast_floats(list(case.args), torch_dtype),
+                                 kwargs=cast_floats(dict(case.kwargs), torch_dtype), init=dict(case.init),
+                                 state_dict=state_dict, dtype=dtype, seed=case_seed, grad=grad,
+                                 cotangent_seed=case_seed + 1, cotangent_dtype=dtype)
+        submission_requests.append(submission)
+        reference_requests.append(replace(
+            submission, args=cast_floats(submission.args, torch.float64),
+            kwargs=cast_floats(submission.kwargs, torch.float64),
+            state_dict=None if state_dict is None else cast_floats(state_dict, torch.float64), dtype="float64"))
     return submission_requests, reference_requests
 
 
-def run_trusted(exercise: Exercise, implementation: Any, request: dict) -> dict:
-    """Run the reference or a mistake in this process, the way the worker runs a submission."""
-    import torch
-
-    from llmprep.grading.worker import run_case
-
+def run_trusted(exercise: Exercise, implementation: Any, request: CaseRequest) -> CaseOutcome:
+    """Run the reference or a mistake in this process, the way the worker runs a submission
+    (under one torch thread, as in the worker)."""
     harness = load_module(exercise, exercise.harness).run if exercise.harness else None
-    request = {**request, "args": _clone(request["args"]), "kwargs": _clone(request["kwargs"]),
-               "state_dict": _clone(request.get("state_dict"))}
-    # One thread, as in the worker: with the default pool, the many small ops of a case (a harness
-    # calls the entry several times) run many times slower on a busy machine.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        return run_case(implementation, exercise.kind, request, "cpu", harness)
-    except Exception as exc:  # a mistake may well crash on some inputs
-        return {"error": {"type": type(exc).__name__, "message": str(exc), "line": None, "traceback": ""}}
-    finally:
-        torch.set_num_threads(threads)
+    return run_trusted_code(implementation, exercise.kind, request, harness)
 
 
 # ---------------------------------------------------------------- describing cases
@@ -198,50 +162,47 @@ def _slot_name(slot: str, names: list[str]) -> str:
 # ---------------------------------------------------------------- judging
 
 
-def judge_case(exercise: Exercise, case: Case, names: list[str], sub_request: dict, reference: dict,
-               result: dict, dtype: str, device: str) -> CaseResult:
+def judge_case(exercise: Exercise, case: Case, names: list[str], sub_request: CaseRequest,
+               reference: CaseOutcome, result: CaseOutcome, dtype: str, device: str) -> CaseResult:
     """The verdict on one case from the submission's raw result and the reference's."""
     verdict = CaseResult(name=case.name, shapes=describe_inputs(case, names), passed=False,
-                         seconds=result.get("seconds"))
-    if "error" in reference:
-        raise RuntimeError(f"the reference of {exercise.id} failed on case {case.name}: {reference['error']}")
-    if "error" in result:
-        error = result["error"]
-        where = f" (line {error['line']})" if error.get("line") else ""
-        verdict.error = f"{error.get('type')}: {error.get('message')}{where}"
-        verdict.traceback = error.get("traceback")
+                         seconds=result.seconds)
+    if reference.error is not None:
+        raise RuntimeError(f"the reference of {exercise.id} failed on case {case.name}: {reference.error.text()}")
+    if result.error is not None:
+        verdict.error = result.error.text()
+        verdict.traceback = result.error.traceback
         return verdict
-    verdict.output = result.get("output")
+    verdict.output = result.output
     problems: list[str] = []
-    banned = result.get("banned_used") or []
+    banned = result.banned_used
     if banned:
         problems.append("called a banned built-in: " + ", ".join(banned))
 
     tolerance = scaled(exercise.tolerance(dtype), case.tolerance_scale)
     expect = Expectation(dtype=exercise.output_dtype or dtype, device=device)
     errors = Errors()
-    mismatch = compare_values(reference["output"], verdict.output, tolerance, expect, errors)
+    mismatch = compare_values(reference.output, verdict.output, tolerance, expect, errors)
     verdict.max_abs_err, verdict.max_rel_err = errors.max_abs, errors.max_rel
     if mismatch:
         problems.append(mismatch.message)
         verdict.detail = mismatch.detail
-    problems += _mutations(sub_request, result.get("inputs_after"), names)
+    problems += _mutations(sub_request, result.inputs_after, names)
     if not mismatch:
-        problems += _gradient_problems(exercise, reference.get("grads"), result.get("grads"), dtype, names,
+        problems += _gradient_problems(exercise, reference.grads, result.grads, dtype, names,
                                        case.tolerance_scale)
-        problems += run_properties(exercise, case, verdict.output, reference["output"])
+        problems += run_properties(exercise, case, verdict.output, reference.output)
     verdict.passed = not problems
     verdict.error = "; ".join(problems) or None
     return verdict
 
 
-def _mutations(request: dict, after: Any, names: list[str]) -> list[str]:
+def _mutations(request: CaseRequest, after: Any, names: list[str]) -> list[str]:
     import torch
 
     if not isinstance(after, dict):
         return []
-    sent = {str(i): v for i, v in enumerate(request["args"]) if isinstance(v, torch.Tensor)}
-    sent.update({k: v for k, v in request["kwargs"].items() if isinstance(v, torch.Tensor)})
+    sent = dict(tensor_slots(request.args, request.kwargs))
     changed = []
     for slot, before in sent.items():
         now = after.get(slot)
@@ -254,23 +215,23 @@ def _mutations(request: dict, after: Any, names: list[str]) -> list[str]:
     return [f"modified its input `{_slot_name(s, names)}` in place" for s in changed]
 
 
-def _gradient_problems(exercise: Exercise, reference: Any, got: Any, dtype: str,
+def _gradient_problems(exercise: Exercise, reference: Gradients | None, got: Gradients | None, dtype: str,
                        names: list[str], tolerance_scale: float = 1.0) -> list[str]:
-    if not isinstance(reference, dict) or "error" in reference:
+    if reference is None or reference.error is not None:
         return []
-    if not isinstance(got, dict):
+    if got is None:
         return ["no gradients came back"]
-    if "error" in got:
-        return [f"gradient: {got['error']}"]
+    if got.error is not None:
+        return [f"gradient: {got.error}"]
     tolerance = scaled(exercise.tolerance(dtype, grad=True), tolerance_scale)
     expect = Expectation(dtype=dtype, device=None)
     problems = []
     for group, label in (("inputs", "input"), ("params", "parameter")):
-        for name, ref_grad in reference.get(group, {}).items():
+        for name, ref_grad in getattr(reference, group).items():
             shown = _slot_name(name, names) if group == "inputs" else name
             if ref_grad is None:
                 continue
-            sub_grad = got.get(group, {}).get(name)
+            sub_grad = getattr(got, group).get(name)
             if sub_grad is None:
                 problems.append(f"wrong gradient: no gradient reached {label} `{shown}`")
                 continue
@@ -292,8 +253,8 @@ def scaled(tolerance: Tolerance, factor: float) -> Tolerance:
     return tolerance if factor == 1.0 else Tolerance(tolerance.atol * factor, tolerance.rtol * factor)
 
 
-def diagnose(exercise: Exercise, cases: list[Case], verdicts: list[CaseResult], requests: list[dict],
-             dtype: str, lang: str, run: Callable[[Any, int], dict] | None = None) -> list[Diagnosis]:
+def diagnose(exercise: Exercise, cases: list[Case], verdicts: list[CaseResult], requests: list[CaseRequest],
+             dtype: str, lang: str, run: Callable[[Any, int], CaseOutcome] | None = None) -> list[Diagnosis]:
     """Mistakes that reproduce the submission's output on every case it got wrong by value.
 
     Each mistake runs on the submission's own inputs in the submission's dtype (on the CPU),
@@ -310,8 +271,8 @@ def diagnose(exercise: Exercise, cases: list[Case], verdicts: list[CaseResult], 
         for i in failing:
             tolerance = scaled(exercise.tolerance(dtype), cases[i].tolerance_scale)
             outcome = (run(mistake.implementation, i) if run is not None
-                       else run_trusted(exercise, mistake.implementation, {**requests[i], "grad": False}))
-            if "error" in outcome or not values_match(outcome["output"], verdicts[i].output, tolerance):
+                       else run_trusted(exercise, mistake.implementation, replace(requests[i], grad=False)))
+            if outcome.error is not None or not values_match(outcome.output, verdicts[i].output, tolerance):
                 matched = False
                 break
         if matched:
@@ -322,21 +283,6 @@ def diagnose(exercise: Exercise, cases: list[Case], verdicts: list[CaseResult], 
 # ---------------------------------------------------------------- the run
 
 
-def resolve_device(requested: str) -> str:
-    """"cpu", or "cuda" when asked for (or "auto") and available; UserError when asked for and absent."""
-    import torch
-
-    if requested == "cpu":
-        return "cpu"
-    if torch.cuda.is_available():
-        return "cuda"
-    if requested == "cuda":
-        raise UserError("--device cuda was asked for, but torch sees no CUDA device",
-                        where="llmprep check --device cuda",
-                        fix="run `llmprep doctor` to see why, or use --device cpu (or auto)")
-    return "cpu"
-
-
 def check_submission(file: Path, exercise: Exercise, *, device: str = "auto", dtype: str = "float32",
                      seed: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S, lang: str = "en") -> CheckReport:
     """Grade `file` as a solution of `exercise` (the command, not the grader, records the attempt)."""
@@ -344,31 +290,27 @@ def check_submission(file: Path, exercise: Exercise, *, device: str = "auto", dt
     file = file.resolve()
     seed = secrets.randbelow(2**31) if seed is None else seed
     # Start the worker first: it imports torch while this process does the same.
-    surely_cpu = device == "cpu" or not os.path.exists("/dev/nvidiactl")
-    worker = WorkerProcess(timeout_s, memory_bytes=DEFAULT_MEMORY_BYTES if surely_cpu else None)
+    harness = str(exercise.path(exercise.harness)) if exercise.harness else None
+    worker = WorkerProcess(timeout_s, device=device, readable=[str(file)] + ([harness] if harness else []))
     try:
-        resolved = resolve_device(device)
+        resolved, _ = resolve_device(device, "llmprep check")
         cases = make_cases(exercise, seed)
         names = _parameter_names(exercise)
         sub_requests, ref_requests = build_requests(exercise, cases, dtype, seed)
         references = [run_trusted(exercise, reference_entry(exercise), r) for r in ref_requests]
         prepared = time.perf_counter()
-        if not worker.wait_ready():
-            worker.close()
-            raise UserError("the grading worker could not start (python or torch failed to import)",
-                            where=worker.run.stderr[-500:] or None, fix="run `llmprep doctor`")
+        worker.wait_ready_or_fail("grading")
         ready = time.perf_counter()
-        worker.send({"submission": str(file), "entry": exercise.entry, "kind": exercise.kind,
-                     "device": resolved, "banned": list(exercise.banned),
-                     "harness": str(exercise.path(exercise.harness)) if exercise.harness else None},
-                    sub_requests)
+        worker.send(WorkerRequest(submission=str(file), entry=exercise.entry, kind=exercise.kind, device=resolved,
+                                  banned=list(exercise.banned), harness=harness), sub_requests)
         run = worker.collect(len(cases))
     except BaseException:
         worker.close()
         raise
 
     report = CheckReport(exercise=exercise, submission=file, passed=False, seed=seed, device=resolved,
-                         dtype=dtype, cases=[], stdout=run.stdout, stderr=run.stderr)
+                         dtype=dtype, cases=[], stdout=run.stdout, stderr=run.stderr,
+                         sandbox=sandbox_summary(run.sandbox))
     if run.import_error is not None:
         error = run.import_error
         where = f" (line {error['line']})" if error.get("line") else ""
@@ -426,11 +368,11 @@ def check_trusted_implementation(exercise: Exercise, implementation: Any, *, dty
     cases, sub_requests, ref_requests, runs = memo[key]
     names = _parameter_names(exercise)
 
-    def run(impl: Any, index: int, *, reference: bool = False, grad: bool = True) -> dict:
+    def run(impl: Any, index: int, *, reference: bool = False, grad: bool = True) -> CaseOutcome:
         run_key = (id(impl), index, reference, grad)
         if run_key not in runs:
             request = ref_requests[index] if reference else sub_requests[index]
-            runs[run_key] = run_trusted(exercise, impl, request if grad else {**request, "grad": False})
+            runs[run_key] = run_trusted(exercise, impl, request if grad else replace(request, grad=False))
         return runs[run_key]
 
     verdicts = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import json
 
@@ -77,7 +78,7 @@ def test_reference_reproduces_the_worked_examples(exercise):
     for case, request in zip(cases, requests, strict=True):
         if case.expected is None:
             continue
-        output = run_trusted(exercise, reference_entry(exercise), {**request, "grad": False})["output"]["tensor"]
+        output = run_trusted(exercise, reference_entry(exercise), dataclasses.replace(request, grad=False)).output["tensor"]
         torch.testing.assert_close(output.double(), case.expected.double(), atol=1e-4, rtol=0)
         checked += 1
     if not checked:
