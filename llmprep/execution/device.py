@@ -18,4 +18,4 @@ def resolve_device(requested: str, command: str) -> tuple[str, str | None]:
         raise UserError("--device cuda was asked for, but torch sees no CUDA device",
                         where=f"{command} --device cuda",
                         fix="run `llmprep doctor` to see why, or use --device cpu (auto picks the CPU here)")
-    return "cpu", "auto: torch sees no CUDA device, so the run is on the CPU"
+    return "cpu", f"auto: torch sees no CUDA device, so the {command.split()[-1]} runs on the CPU"

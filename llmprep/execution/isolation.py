@@ -65,8 +65,9 @@ def _fs_rights(abi: int) -> int:
     return rights | (_FS_IOCTL_DEV if abi >= 5 else 0)
 
 
-def apply_landlock(read: list[str], write: list[str]) -> dict:
-    """Restrict this thread (and everything it starts later) to reading `read` and writing `write`.
+def apply_landlock(read: list[str], write: list[str], *, tcp: bool = True) -> dict:
+    """Restrict this thread (and everything it starts later) to reading `read` and writing `write`;
+    with `tcp`, no TCP bind or connect either (left to the network namespace where there is one).
 
     Returns what is enforced: {"abi", "filesystem", "tcp", "signals", "abstract_sockets"}."""
     abi = landlock_abi()
@@ -74,7 +75,7 @@ def apply_landlock(read: list[str], write: list[str]) -> dict:
     if abi < 1:
         return report
     handled = _fs_rights(abi)
-    attr = _RulesetAttr(handled, (_NET_BIND_TCP | _NET_CONNECT_TCP) if abi >= 4 else 0,
+    attr = _RulesetAttr(handled, (_NET_BIND_TCP | _NET_CONNECT_TCP) if abi >= 4 and tcp else 0,
                         (_SCOPE_SIGNAL | _SCOPE_ABSTRACT_UNIX_SOCKET) if abi >= 6 else 0)
     size = ctypes.sizeof(_RulesetAttr) if abi >= 6 else (16 if abi >= 4 else 8)
     ruleset = _libc.syscall(_SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size),
@@ -91,7 +92,7 @@ def apply_landlock(read: list[str], write: list[str]) -> dict:
             return report
     finally:
         os.close(int(ruleset))
-    report.update(filesystem=True, tcp=abi >= 4, signals=abi >= 6, abstract_sockets=abi >= 6)
+    report.update(filesystem=True, tcp=abi >= 4 and tcp, signals=abi >= 6, abstract_sockets=abi >= 6)
     return report
 
 
@@ -157,6 +158,24 @@ def enter_namespaces() -> list[str]:
         if ctypes.get_errno() not in (errno.EPERM, errno.EINVAL, errno.ENOSPC, errno.EUSERS):
             break
     return []
+
+
+def loopback_up() -> bool:
+    """Bring up `lo` in the worker's own network namespace: code that talks to itself over
+    127.0.0.1 (torch.distributed's TCPStore) works, and nothing outside the namespace is reachable."""
+    import fcntl
+    import socket
+    import struct
+
+    siocgifflags, siocsifflags, iff_up = 0x8913, 0x8914, 0x1
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            request = struct.pack("16sH22x", b"lo", 0)
+            flags = struct.unpack("16sH22x", fcntl.ioctl(probe.fileno(), siocgifflags, request))[1]
+            fcntl.ioctl(probe.fileno(), siocsifflags, struct.pack("16sH22x", b"lo", flags | iff_up))
+        return True
+    except OSError:
+        return False
 
 
 def supervise(child: int, pid_file: str) -> None:

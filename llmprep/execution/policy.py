@@ -11,8 +11,12 @@ from pathlib import Path
 # What Python, torch and numpy read besides their own install trees.
 SYSTEM_READ = ("/usr", "/lib", "/lib64", "/bin", "/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf",
                "/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/proc/cpuinfo", "/proc/meminfo",
-               "/proc/stat", "/sys/devices/system/cpu", "/sys/devices/system/node", "/sys/fs/cgroup")
-CUDA_READ = ("/proc/driver/nvidia", "/sys/bus/pci", "/sys/devices", "/etc/nvidia", "/usr/local/cuda")
+               "/proc/stat", "/sys/devices", "/sys/fs/cgroup",
+               # torch.distributed (gloo) lists interfaces and PCI devices and resolves localhost
+               "/sys/class/net", "/sys/bus/pci", "/proc/sys/net/core/somaxconn",
+               "/etc/hosts", "/etc/host.conf", "/etc/resolv.conf", "/etc/passwd", "/etc/group",
+               "/etc/ssl/openssl.cnf")
+CUDA_READ = ("/proc/driver/nvidia", "/etc/nvidia", "/usr/local/cuda")
 CUDA_WRITE = ("/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/dev/nvidia0", "/dev/nvidia1",
               "/dev/nvidia2", "/dev/nvidia3", "/dev/nvidia4", "/dev/nvidia5", "/dev/nvidia6", "/dev/nvidia7",
               "/dev/shm")
@@ -65,35 +69,37 @@ def worker_policy(folder: Path, readable_files: list[str], *, cuda: bool, cpu_s:
             "preload": [list(item) for item in preload]}
 
 
-LAYERS = (("namespace:user", "no capability outside the worker"),
-          ("namespace:pid", "everything the worker starts dies with it"),
-          ("namespace:net", "no network"),
-          ("landlock:filesystem", "reads only Python and torch, writes only its own folder"),
-          ("landlock:tcp", "no TCP bind or connect"),
-          ("landlock:signals", "cannot signal llmprep"),
-          ("landlock:abstract_sockets", "no abstract unix sockets outside"),
-          ("limit:pdeathsig", "dies with llmprep"),
-          ("limit:nproc", "process count limit"),
-          ("limit:cpu", "CPU time limit"),
-          ("limit:fsize", "file size limit"))
+LAYERS = (("user namespace", "no capability over anything outside the worker"),
+          ("pid namespace", "everything the worker starts dies with it"),
+          ("network", "a private network namespace (its own loopback only), or Landlock's TCP rule"),
+          ("filesystem", "Landlock: reads only Python and torch, writes only the worker's own folder"),
+          ("signals", "Landlock: cannot signal llmprep or any process outside"),
+          ("abstract sockets", "Landlock: no abstract unix sockets outside"),
+          ("dies with llmprep", "PR_SET_PDEATHSIG"),
+          ("process limit", "RLIMIT_NPROC"),
+          ("cpu limit", "RLIMIT_CPU"),
+          ("file size limit", "RLIMIT_FSIZE"))
 
 
 def sandbox_summary(enforced: dict) -> dict:
     """The `sandbox` field of check's JSON: which layers held the worker, which did not, and a level.
 
-    Level "full": every layer; "partial": Landlock's file system rule or the pid namespace is
-    missing, something else holds; "none": neither (only the resource limits)."""
-    held = {f"namespace:{name}" for name in enforced.get("namespaces") or []}
-    held |= {f"landlock:{key}" for key, value in (enforced.get("landlock") or {}).items()
-             if value is True}
-    held |= {f"limit:{name}" for name in enforced.get("limits") or []}
-    names = [name for name, _ in LAYERS]
-    if all(name in held for name in names):
+    Level "full": every layer; "partial": the file system or the pid namespace holds, not all;
+    "none": neither (resource limits at most)."""
+    namespaces = set(enforced.get("namespaces") or [])
+    landlock = enforced.get("landlock") or {}
+    limits = set(enforced.get("limits") or [])
+    held = {"user namespace": "user" in namespaces, "pid namespace": "pid" in namespaces,
+            "network": "net" in namespaces or landlock.get("tcp") is True,
+            "filesystem": landlock.get("filesystem") is True, "signals": landlock.get("signals") is True,
+            "abstract sockets": landlock.get("abstract_sockets") is True,
+            "dies with llmprep": "pdeathsig" in limits, "process limit": "nproc" in limits,
+            "cpu limit": "cpu" in limits, "file size limit": "fsize" in limits}
+    if all(held.values()):
         level = "full"
-    elif "landlock:filesystem" in held or "namespace:pid" in held:
+    elif held["filesystem"] or held["pid namespace"]:
         level = "partial"
     else:
         level = "none"
-    return {"level": level, "enforced": [n for n in names if n in held],
-            "not_enforced": [n for n in names if n not in held],
-            "landlock_abi": (enforced.get("landlock") or {}).get("abi", 0)}
+    return {"level": level, "enforced": [name for name, _ in LAYERS if held[name]],
+            "not_enforced": [name for name, _ in LAYERS if not held[name]], "landlock_abi": landlock.get("abi", 0)}

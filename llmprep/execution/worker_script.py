@@ -62,12 +62,15 @@ def _isolate(isolation, policy: dict) -> dict:
             if child:
                 isolation.supervise(child, os.path.join(policy["write"][0], "worker.pid"))  # never returns
             isolation.die_with_parent(0)   # in a pid namespace the parent outside reads as 0
+        if "net" in enforced["namespaces"] and isolation.loopback_up():
+            enforced["namespaces"].append("loopback")
     enforced["limits"] = ["pdeathsig", *isolation.limit_processes(policy["nproc"], policy["cpu_s"], policy["fsize"])]
     if policy.get("landlock"):
         # This process's own /proc entry (torch reads it), resolved here: llmprep cannot know the pid.
         own = os.path.realpath("/proc/self")
         writable = [*policy["write"], own + "/clear_refs"]  # the bench resets its peak-memory mark
-        enforced["landlock"] = isolation.apply_landlock([*policy["read"], own], writable)
+        enforced["landlock"] = isolation.apply_landlock([*policy["read"], own], writable,
+                                                        tcp="net" not in enforced["namespaces"])
     return enforced
 
 
