@@ -56,6 +56,7 @@ def describe_device(device: str, dtype: str, threads: int) -> tuple[dict, Any]:
     if device == "cuda":
         name = torch.cuda.get_device_name(0)
         info["name"] = f"cuda: {name}"
+        info["clock"] = "CUDA events, L2 flushed before each call"
         peak = gpu_peak(name)
         key = "tf32" if dtype == "float32" and torch.backends.cuda.matmul.allow_tf32 else dtype
         info["peak"] = None if peak is None else {
@@ -64,7 +65,10 @@ def describe_device(device: str, dtype: str, threads: int) -> tuple[dict, Any]:
         if peak is None:
             info["peak_note"] = f"{name} is not in llmprep's table of GPU peaks: no % of peak"
         return info, peak
+    from llmprep.bench.measure import cpu_clock_name
+
     info["name"] = f"cpu: {cpu_name()} ({threads} threads)"
+    info["clock"] = cpu_clock_name(threads)
     peak, info["peak"] = cpu_peak(dtype, threads)
     return info, peak
 
@@ -213,7 +217,10 @@ class Runner:
         flush = l2_flush_buffer(self.device) if self.device == "cuda" else None
         samplers = {name: make_sampler(prepared.fn, self.device, self.threads, flush)
                     for name, (_, prepared) in ready.items()}
+        # A sweep's fit uses each size's fastest sample: five at least, so one of them is likely undisturbed.
         quick = {"min_rounds": 3, "rounds_at_deadline": 3} if options.quick else {}
+        if inputs.sweep_n is not None:
+            quick = {"min_rounds": 5, "rounds_at_deadline": 5}
         try:
             with no_grad_unless_harness(inputs.reference):
                 timings = round_robin(samplers, budget_s=options.budget_s, warmup_s=options.warmup_s, **quick)
@@ -237,7 +244,7 @@ class Runner:
         value, steps, durations, memories = bench.sizes()[0].value, [], [], []
         for _ in range(SWEEP_MAX_STEPS):
             step_started = time.perf_counter()
-            rows = self.measure_size(exercise, bench, bench.size(value), backends, sweep=True)
+            rows = self.measure_size(exercise, bench, bench.sweep_size(value), backends, sweep=True)
             if not rows or all(r.median_ms is None for r in rows):
                 break
             steps.append(value)
@@ -257,9 +264,10 @@ class Runner:
                     and r.sweep_n is not None and r.median_ms is not None]
             if len(rows) >= 2:
                 fits.append({"backend": backend, **fit_backend([r.sweep_n for r in rows], [r.median_ms for r in rows],
-                                                               [r.peak_mem_bytes for r in rows], bench.sweep_from)})
+                                                               [r.min_ms for r in rows], [r.peak_mem_bytes for r in rows],
+                                                               bench.sweep_from)})
         self.result.sweep.append({"exercise": exercise.id, "size": bench.dim, "start": steps[0] if steps else None,
-                                  "steps": len(steps), "fixed": bench.fixed, "fits": fits})
+                                  "steps": len(steps), "fixed": {**bench.fixed, **bench.sweep}, "fits": fits})
 
     # -- bench FILE
 
