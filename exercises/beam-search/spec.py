@@ -3,9 +3,50 @@ penalties 0, 0.5, 1 and 2, an EOS that is never chosen and one chosen often, one
 prompt, a wide beam, and random ones. Tokens must equal the reference's exactly, scores within the
 tolerance."""
 
+import importlib.util
+from pathlib import Path
+
 import torch
 
 from llmprep.exercise_api import Case
+
+MARGIN = 1e-3  # every ranking decision of the search is at least this far from a tie (in float64)
+
+
+def _tiny_lm():
+    """TinyLM from this exercise's harness.py (the spec runs in llmprep's process; harness.py imports torch only)."""
+    spec = importlib.util.spec_from_file_location("llmprep_beam_search_tiny_lm", Path(__file__).with_name("harness.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.TinyLM
+
+
+def _clear_of_ties(config, prompt, beam_width, max_new_tokens, eos, length_penalty):
+    """Run the search in float64 and check that no decision it makes sits within MARGIN of a tie: the
+    order of the candidates that decide the next beams and the finished hypotheses, and the final order."""
+    model = _tiny_lm()(eos_id=eos, **config)
+    beams, finished = [(prompt.tolist(), 0.0)], []
+    for step in range(1, max_new_tokens + 1):
+        logp = torch.log_softmax(model(torch.tensor([t for t, _ in beams])), dim=-1)
+        totals = torch.tensor([s for _, s in beams], dtype=torch.float64)[:, None] + logp
+        ranked = totals.flatten().sort(descending=True)
+        head = ranked.values[: 2 * beam_width + 1]
+        if head.numel() > 1 and float((head[:-1] - head[1:]).min()) < MARGIN:
+            return False
+        V, live = logp.size(-1), []
+        for rank, flat in enumerate(ranked.indices.tolist()):
+            beam, token = divmod(flat, V)
+            total = float(totals[beam, token])
+            if token == eos:
+                if rank < beam_width:
+                    finished.append(total / step ** length_penalty)
+                continue
+            live.append((beams[beam][0] + [token], total))
+            if len(live) == beam_width:
+                break
+        beams = live
+    scores = sorted(finished + [s / max_new_tokens ** length_penalty for _, s in beams], reverse=True)
+    return all(a - b >= MARGIN for a, b in zip(scores[:beam_width], scores[1:beam_width + 1], strict=False))
 
 
 def _case(name, gen, *, vocab, d_model=6, prompt_len=3, beam_width=2, max_new_tokens=4, eos_bias=0.5,
@@ -13,8 +54,11 @@ def _case(name, gen, *, vocab, d_model=6, prompt_len=3, beam_width=2, max_new_to
     eos = int(torch.randint(0, vocab, (1,), generator=gen)) if eos_id is None else eos_id
     prompt = torch.randint(0, vocab - 1, (prompt_len,), generator=gen)
     prompt = prompt + (prompt >= eos).long()                     # any token but EOS
-    config = {"vocab_size": vocab, "d_model": d_model, "eos_bias": eos_bias,
-              "weights_seed": int(torch.randint(0, 2**31, (1,), generator=gen))}
+    while True:  # a model whose search has no near-tie (float32 and float64 must decide alike)
+        config = {"vocab_size": vocab, "d_model": d_model, "eos_bias": eos_bias,
+                  "weights_seed": int(torch.randint(0, 2**31, (1,), generator=gen))}
+        if _clear_of_ties(config, prompt, beam_width, max_new_tokens, eos, length_penalty):
+            break
     # (model, prompt_ids, beam_width, max_new_tokens, eos_id): the harness builds the model from `init`
     return Case(name, (None, prompt, beam_width, max_new_tokens, eos), {"length_penalty": length_penalty},
                 init=config)
