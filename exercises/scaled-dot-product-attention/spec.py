@@ -104,7 +104,7 @@ def _flops(case):
     q, k, v = case.args
     batch = q[..., 0, 0].numel()
     L, D, S, Dv = q.shape[-2], q.shape[-1], k.shape[-2], v.shape[-1]
-    pairs = sum(min(S, S - L + i + 1) for i in range(L)) if case.kwargs.get("is_causal") else L * S
+    pairs = sum(max(0, min(S, S - L + i + 1)) for i in range(L)) if case.kwargs.get("is_causal") else L * S
     return batch * pairs * (2 * D + 2 * Dv)
 
 

@@ -17,21 +17,21 @@ AGREEMENT_SCALE = 4.0
 
 def spec_module(exercise: Exercise) -> Any:
     """The exercise's spec.py, imported."""
-    from llmprep.grading.cases import load_module
+    from llmprep.grading import load_module
 
     return load_module(exercise, "spec.py")
 
 
 def reference_entry(exercise: Exercise) -> Any:
     """The reference implementation's entry (function or class)."""
-    from llmprep.grading.cases import reference_entry as entry
+    from llmprep.grading import reference_entry as entry
 
     return entry(exercise)
 
 
 def harness_of(exercise: Exercise) -> Any:
     """The exercise's harness function, or None when calls are plain."""
-    from llmprep.grading.cases import load_module
+    from llmprep.grading import load_module
 
     return load_module(exercise, exercise.harness).run if exercise.harness else None
 
@@ -53,7 +53,7 @@ def encode(output: Any) -> dict:
 
 def agrees(exercise: Exercise, dtype: str, truth: dict, output: Any) -> bool:
     """Does `output` match the reference's `truth` within a few times the check's tolerance?"""
-    from llmprep.grading.compare import values_match
+    from llmprep.grading import values_match
 
     tolerance = exercise.tolerance(exercise.output_dtype or dtype)
     tolerance = type(tolerance)(atol=tolerance.atol * AGREEMENT_SCALE, rtol=tolerance.rtol * AGREEMENT_SCALE)
