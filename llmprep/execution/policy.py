@@ -21,7 +21,7 @@ CUDA_WRITE = ("/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/de
               "/dev/nvidia2", "/dev/nvidia3", "/dev/nvidia4", "/dev/nvidia5", "/dev/nvidia6", "/dev/nvidia7",
               "/dev/shm")
 MAX_PROCESSES = 256       # tasks in the worker's user namespace: torch's threads count too
-FILE_SIZE_LIMIT = 2**30
+FILE_SIZE_LIMIT = 256 * 2**20  # a file the worker writes (an ONNX model at most)
 
 
 def protected_paths() -> list[str]:
