@@ -46,13 +46,23 @@ def _load_sibling(name: str):
     return module
 
 
+_bound: dict[str, Any] = {}
+
+
 def bind_clocks() -> None:
-    """Give timing.py (and this file) the clocks as they are now, before the submission runs."""
+    """Before the submission runs: give timing.py the clocks as they are now, keep its functions here,
+    and take the bench's modules out of sys.modules, so a submission that patches `time` or looks
+    the timing module up by name changes nothing."""
     global _clock
     frozen = types.SimpleNamespace(perf_counter_ns=time.perf_counter_ns, perf_counter=time.perf_counter,
                                    monotonic=time.monotonic, sleep=time.sleep, time=time.time)
-    _load_sibling("timing").time = frozen
+    timing = _load_sibling("timing")
+    timing.time = frozen
     _clock = frozen.perf_counter
+    _bound.update(time_call=timing.time_call, measure_peak_memory=timing.measure_peak_memory,
+                  onnx_runtime=_load_sibling("onnx_runtime"))
+    for name in [n for n in sys.modules if n.startswith("llmprep_bench_")]:
+        del sys.modules[name]
 
 
 def no_grad_unless_harness(call: Any):
@@ -143,6 +153,8 @@ def timing_disagreement(timing: dict, elapsed_s: Any, parent_s: float | None, wa
         return "llmprep did not see the timing phase begin"
     if sampled > elapsed * 1.05 + 0.005:
         return f"its samples add up to {sampled:.3f} s inside a {elapsed:.3f} s phase"
+    if parent_s < 0.9 * warmup_s:
+        return f"the timing phase took {parent_s:.3f} s by llmprep's clock, less than its {warmup_s:g} s warm-up"
     if abs(elapsed - parent_s) > 0.5 * max(elapsed, parent_s) + 0.1:
         return f"the worker's clock says {elapsed:.3f} s where llmprep's says {parent_s:.3f} s"
     unexplained = parent_s - warmup_s - float(timing["median_ms"]) / 1e3 - 0.1
@@ -164,8 +176,10 @@ def run_in_worker(entry: Any, request: dict, cases: list, emit: Callable[[dict],
     Frames: {"event": "case", "index": k, "bench": {"case", "backend", ...}} with k counting results,
     each timed row preceded by {"event": "clock"}.
     """
-    timing = _load_sibling("timing")
-    onnx_runtime = _load_sibling("onnx_runtime")
+    if not _bound:
+        bind_clocks()
+    time_call, measure_peak_memory = _bound["time_call"], _bound["measure_peak_memory"]
+    onnx_runtime = _bound["onnx_runtime"]
     settings = request["bench"]
     device, kind = request["device"], request["kind"]
     started = _clock()
@@ -190,11 +204,11 @@ def run_in_worker(entry: Any, request: dict, cases: list, emit: Callable[[dict],
                 else:
                     fn = compiled_call(call) if backend == "torch-compile" else call.fn
                     with no_grad_unless_harness(call):
-                        result["peak_mem_bytes"] = timing.measure_peak_memory(fn, device)
+                        result["peak_mem_bytes"] = measure_peak_memory(fn, device)
                         emit({"event": "clock", "what": "timing"})  # llmprep's clock starts here
                         phase = _clock()
-                        measured = timing.time_call(fn, device, budget_s=settings["budget_s"],
-                                                    warmup_s=settings["warmup_s"])
+                        measured = time_call(fn, device, budget_s=settings["budget_s"],
+                                             warmup_s=settings["warmup_s"])
                         result["elapsed_s"] = _clock() - phase
                         result["timing"] = measured.to_dict()
             except BaseException as exc:  # the submission's failure belongs in its row
