@@ -134,6 +134,7 @@ def collect_report() -> dict[str, Any]:
             else (cuda_ep["reason"] if cuda_ep else "not listed by the installed onnxruntime"),
         },
         "onnx_export": export_info,
+        "sandbox": probe.get("sandbox", {"level": "unknown", "error": probe.get("error")}),
         "data_dir": _data_dir_status(),
         "content": {
             "questions_dir": str(questions_dir()),

@@ -92,6 +92,10 @@ def _table(report: dict) -> Table:
         "torch.onnx export", _mark(export["ok"]),
         f"{export['exporter']} exporter, opset {export.get('opset')}" if export["ok"] else str(export.get("error")),
     )
+    sandbox = report["sandbox"]
+    table.add_row("check sandbox", _mark(sandbox.get("level") == "full"),
+                  f"{sandbox.get('level')}: " + (", ".join(sandbox.get("enforced") or []) or "no isolation")
+                  + ("; missing " + ", ".join(sandbox["not_enforced"]) if sandbox.get("not_enforced") else ""))
     data = report["data_dir"]
     table.add_row("data dir", _mark(data["writable"]), f"{data['path']}" + ("" if data["writable"] else " (not writable)"))
     content = report["content"]

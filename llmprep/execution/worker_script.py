@@ -52,7 +52,7 @@ class _BlockGraderImports(importlib.abc.MetaPathFinder):
         return None
 
 
-def _isolate(isolation, policy: dict) -> dict:
+def isolate(isolation, policy: dict) -> dict:
     """Apply every layer the policy asks for; returns what is enforced."""
     enforced: dict = {"namespaces": [], "landlock": {"abi": 0}, "limits": []}
     if policy.get("namespaces"):
@@ -87,7 +87,7 @@ def _isolated_start(argv: list[str]):
     for path, name in policy.get("preload", []):  # trusted code (the bench runner) loaded before the doors close
         modules[name] = load_file(path, name)
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
-    enforced = _isolate(isolation, policy)
+    enforced = isolate(isolation, policy)
     return request_fd, result_fd, modules, enforced
 
 
