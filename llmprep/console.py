@@ -129,6 +129,12 @@ class Console:
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
         sys.stdout.flush()
 
+    def emit_json_line(self, document: Any) -> None:
+        """Write one compact JSON document on its own line, for a command that reports again and again
+        (`llmprep watch --json`: one line per verdict)."""
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, default=str) + "\n")
+        sys.stdout.flush()
+
     def report_user_error(self, error: UserError, quiet: bool = False) -> None:
         """Tell the user what went wrong, where, and what to do (stderr; and in --json mode, the JSON
         document, unless one was written already). `quiet`: the JSON document only."""

@@ -26,6 +26,7 @@ COMMANDS = {
     "progress": "llmprep.cli.progress:progress",
     "bench": "llmprep.cli.bench:bench",
     "next": "llmprep.cli.next:next_step",
+    "watch": "llmprep.cli.watch:watch",
 }
 
 HELP = """A coach for LLM research and engineering interviews.

@@ -283,15 +283,25 @@ def diagnose(exercise: Exercise, cases: list[Case], verdicts: list[CaseResult], 
 # ---------------------------------------------------------------- the run
 
 
+def start_worker(file: Path, exercise: Exercise, *, device: str = "auto",
+                 timeout_s: float = DEFAULT_TIMEOUT_S) -> WorkerProcess:
+    """A worker for checking `file`, started now (it imports torch while the caller does other work)."""
+    harness = str(exercise.path(exercise.harness)) if exercise.harness else None
+    return WorkerProcess(timeout_s, device=device, readable=[str(file.resolve())] + ([harness] if harness else []))
+
+
 def check_submission(file: Path, exercise: Exercise, *, device: str = "auto", dtype: str = "float32",
-                     seed: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S, lang: str = "en") -> CheckReport:
-    """Grade `file` as a solution of `exercise` (the command, not the grader, records the attempt)."""
+                     seed: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S, lang: str = "en",
+                     worker: WorkerProcess | None = None) -> CheckReport:
+    """Grade `file` as a solution of `exercise` (the command, not the grader, records the attempt).
+
+    `worker`: one from `start_worker` for this file, started ahead of time (`llmprep watch`)."""
     started = time.perf_counter()
     file = file.resolve()
     seed = secrets.randbelow(2**31) if seed is None else seed
     # Start the worker first: it imports torch while this process does the same.
     harness = str(exercise.path(exercise.harness)) if exercise.harness else None
-    worker = WorkerProcess(timeout_s, device=device, readable=[str(file)] + ([harness] if harness else []))
+    worker = worker or start_worker(file, exercise, device=device, timeout_s=timeout_s)
     try:
         resolved, _ = resolve_device(device, "llmprep check")
         cases = make_cases(exercise, seed)
