@@ -143,6 +143,19 @@ class BannedCallRecorder:
         cls.__init__ = recording_init
 
 
+def warm_up() -> None:
+    """Enter both modes once around a tiny forward and backward. The first entry initialises about
+    two seconds of torch machinery; the worker pays it before it says ready (while llmprep prepares
+    the cases, or while `watch` waits for a save), not inside the first case."""
+    import torch
+
+    recorder = BannedCallRecorder()
+    recorder._by_aten["no such operator"] = "warm-up"
+    with recorder.recording():
+        x = torch.ones(2, 3, requires_grad=True)
+        (x.softmax(-1) * 2).sum().backward()
+
+
 def _resolve(dotted: str) -> Any:
     parts = dotted.split(".")
     try:

@@ -167,6 +167,8 @@ class WorkerProcess:
         self.run.timings["worker_import_torch_s"] = float(frame.get("import_s", 0.0))
         self.run.timings["worker_ready_s"] = time.perf_counter() - self.started
         self.run.sandbox = frame.get("sandbox") if isinstance(frame.get("sandbox"), dict) else {}
+        if isinstance(self.run.sandbox.get("seconds"), float):
+            self.run.timings["worker_isolation_s"] = self.run.sandbox["seconds"]
         return True
 
     def wait_ready_or_fail(self, command: str) -> None:

@@ -87,7 +87,9 @@ def _isolated_start(argv: list[str]):
     for path, name in policy.get("preload", []):  # trusted code (the bench runner) loaded before the doors close
         modules[name] = load_file(path, name)
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
+    began = time.perf_counter()
     enforced = isolate(isolation, policy)
+    enforced["seconds"] = time.perf_counter() - began
     return request_fd, result_fd, modules, enforced
 
 
@@ -98,6 +100,7 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     import torch
 
+    banned.warm_up()
     wire.write_frame(result_fd, {"event": "ready", "import_s": time.perf_counter() - started, "sandbox": enforced})
     request = wire.read_frame(request_fd)
     os.close(request_fd)
