@@ -68,8 +68,18 @@ class Console:
         return self._rich(sys.stderr)
 
     def print(self, *objects: Any, **kwargs: Any) -> None:
-        """Print a result for people."""
-        self.out.print(*objects, **kwargs)
+        """Print a result for people. Into a pipe or a file a line of text stays one line (a reader,
+        grep or a test sees every phrase whole); boxes and tables still take the width."""
+        from rich.console import Group
+
+        out = self.out
+        if len(objects) == 1 and isinstance(objects[0], Group) and not kwargs:
+            for part in objects[0].renderables:  # a group is its parts one after another: each by this rule
+                self.print(part)
+            return
+        if all(isinstance(item, str) for item in objects) and not _colour_allowed(out.file):
+            kwargs.setdefault("soft_wrap", True)
+        out.print(*objects, **kwargs)
 
     def print_unclipped(self, renderable: Any) -> None:
         """Print a table without cutting or breaking a word: on a terminal, wider than the terminal when a
@@ -94,14 +104,22 @@ class Console:
 
     def note(self, message: str) -> None:
         """A diagnostic line on stderr."""
-        self.err.print(f"[dim]{message}[/dim]")
+        self.err.print(f"[dim]{message}[/dim]", soft_wrap=not _colour_allowed(sys.stderr))
 
     def warn(self, message: str) -> None:
         """A warning on stderr."""
         from llmprep.language import default_language
         from llmprep.messages import message as text
 
-        self.err.print(f"[yellow]{text('console.warning', self.lang or default_language())}[/yellow] {message}")
+        self.err.print(f"[yellow]{text('console.warning', self.lang or default_language())}[/yellow] {message}",
+                       soft_wrap=not _colour_allowed(sys.stderr))
+
+    def note_store_wait(self) -> None:
+        """Say why a command pauses: its write waits for another llmprep (give it as `store.database.on_wait`)."""
+        from llmprep.language import default_language
+        from llmprep.messages import message as text
+
+        self.note(text("console.store_waiting", self.lang or default_language()))
 
     def emit_json(self, document: Any) -> None:
         """Write the command's one JSON document to stdout."""
@@ -109,6 +127,12 @@ class Console:
             raise RuntimeError("a command may write only one JSON document")
         self._json_written = True
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+        sys.stdout.flush()
+
+    def emit_json_line(self, document: Any) -> None:
+        """Write one compact JSON document on its own line, for a command that reports again and again
+        (`llmprep watch --json`: one line per verdict)."""
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, default=str) + "\n")
         sys.stdout.flush()
 
     def report_user_error(self, error: UserError, quiet: bool = False) -> None:

@@ -53,6 +53,62 @@ def _count_files(folder, pattern: str) -> int:
     return len([p for p in folder.glob(pattern) if p.name != "sources.yaml"]) if folder.is_dir() else 0
 
 
+# The CUDA 13 libraries onnxruntime-gpu's CUDA provider loads, and the wheel that ships each.
+ORT_CUDA_LIBRARIES = {
+    "libcudart.so.13": "nvidia-cuda-runtime", "libcublas.so.13": "nvidia-cublas",
+    "libcublasLt.so.13": "nvidia-cublas", "libcurand.so.10": "nvidia-curand",
+    "libcufft.so.12": "nvidia-cufft", "libcudnn.so.9": "nvidia-cudnn-cu13",
+}
+
+
+def _library_folders() -> list[str]:
+    """Where the dynamic loader (and onnxruntime's preload of the nvidia-* wheels) looks."""
+    import glob
+    import site
+
+    folders = [p for p in os.environ.get("LD_LIBRARY_PATH", "").split(os.pathsep) if p]
+    for root in {*site.getsitepackages(), site.getusersitepackages()}:
+        folders += glob.glob(os.path.join(root, "nvidia", "*", "lib")) + glob.glob(os.path.join(root, "nvidia", "cu*", "lib"))
+    return folders
+
+
+def _ldconfig_names() -> set[str]:
+    try:
+        listing = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    return {line.split()[0] for line in listing.splitlines()[1:] if line.strip()}
+
+
+def ort_cuda_libraries() -> dict[str, Any]:
+    """Which of the CUDA 13 / cuDNN 9 libraries onnxruntime-gpu needs are found, and which wheel gives each missing one."""
+    known = _ldconfig_names()
+    folders = _library_folders()
+    found, missing = {}, {}
+    for name, wheel in ORT_CUDA_LIBRARIES.items():
+        where = next((os.path.join(f, name) for f in folders if os.path.exists(os.path.join(f, name))), None)
+        if where or name in known:
+            found[name] = where or "system (ldconfig)"
+        else:
+            missing[name] = wheel
+    return {"found": found, "missing": missing,
+            "fix": ("pip install " + " ".join(sorted(set(missing.values())))) if missing else None}
+
+
+def gpu_status(torch_info: dict[str, Any]) -> dict[str, Any]:
+    """"no GPU" said plainly when there is none; the devices otherwise."""
+    devices = torch_info.get("devices") or []
+    if devices:
+        return {"present": True, "summary": ", ".join(d["name"] for d in devices), "why": None}
+    if not torch_info.get("ok"):
+        why = "torch does not import"
+    elif not torch_info.get("cuda_build"):
+        why = "this torch is a CPU-only build"
+    else:
+        why = "torch sees no CUDA device"
+    return {"present": False, "summary": "no GPU", "why": why}
+
+
 def collect_report() -> dict[str, Any]:
     """Everything doctor knows, as one JSON-ready dict with `ok` and `problems`."""
     probe = run_runtime_probe()
@@ -70,6 +126,7 @@ def collect_report() -> dict[str, Any]:
         "numpy": {"version": torch_info.get("numpy")},
         "onnx": {"version": ort_info.get("onnx")},
         "onnxruntime": ort_info,
+        "gpu": gpu_status(torch_info),
         "cuda_execution_provider": {
             "status": "available" if cuda_ep and cuda_ep["working"] else "unavailable",
             "reason": None
@@ -77,6 +134,7 @@ def collect_report() -> dict[str, Any]:
             else (cuda_ep["reason"] if cuda_ep else "not listed by the installed onnxruntime"),
         },
         "onnx_export": export_info,
+        "sandbox": probe.get("sandbox", {"level": "unknown", "error": probe.get("error")}),
         "data_dir": _data_dir_status(),
         "content": {
             "questions_dir": str(questions_dir()),
@@ -104,7 +162,17 @@ def collect_report() -> dict[str, Any]:
         problems.append({"what": f"onnxruntime does not import ({ort_info.get('error')})",
                          "fix": "pip install onnxruntime (or onnxruntime-gpu on Linux x86_64); "
                                 "only the bench's ONNX Runtime row needs it", "blocking": False})
+    if report["gpu"]["present"] and cuda_ep and not cuda_ep["working"]:
+        libraries = report["cuda_execution_provider"]["libraries"] = ort_cuda_libraries()
+        if libraries["missing"]:
+            problems.append({"what": "ONNX Runtime's CUDA provider cannot load "
+                             + ", ".join(libraries["missing"]), "fix": libraries["fix"], "blocking": False})
+    elif not report["gpu"]["present"]:
+        # On a machine without a GPU the CUDA provider cannot work whatever is installed: say that, not
+        # the loader error onnxruntime-gpu prints about a CUDA library.
+        report["cuda_execution_provider"]["reason"] = "no GPU"
     report["problems"] = problems
     report["ok"] = not any(p.get("blocking", True) for p in problems)
+    report["ready_for"] = ("CPU and GPU" if report["gpu"]["present"] else "CPU") if report["ok"] else None
     return report
 

@@ -105,6 +105,8 @@ class Bench:
     sweep_from: int | None = None
     # `--quick`: dimensions (growing or fixed) set smaller, so every exercise fits in a minute on 2 cores.
     quick: dict[str, int] = field(default_factory=dict)
+    # `--sweep`: fixed dimensions set smaller so the growing one reaches its asymptote within the budget.
+    sweep: dict[str, int] = field(default_factory=dict)
     # False: time the entry called directly on `make`'s case, not through the exercise's harness (whose
     # checking calls, e.g. thousands of draws for a sampler, are not the cost of one call).
     harness: bool = True
@@ -117,9 +119,9 @@ class Bench:
             raise ValueError(f"Bench(dims={{{name!r}: ...}}) needs positive integers, small to large")
         if name in self.fixed:
             raise ValueError(f"Bench: {name!r} is both growing (dims) and fixed")
-        unknown = set(self.quick) - set(self.fixed) - {name}
+        unknown = (set(self.quick) - set(self.fixed) - {name}) | (set(self.sweep) - set(self.fixed))
         if unknown:
-            raise ValueError(f"Bench(quick=...) names dimensions that are not declared: {sorted(unknown)}")
+            raise ValueError(f"Bench(quick=..., sweep=...) name dimensions that are not declared: {sorted(unknown)}")
 
     @property
     def dim(self) -> str:
@@ -131,8 +133,13 @@ class Bench:
         return [BenchSize(self.dim, value, dict(self.fixed)) for value in self.dims[self.dim]]
 
     def size(self, value: int) -> BenchSize:
-        """Any value of the growing dimension (a sweep step)."""
+        """Any value of the growing dimension."""
         return BenchSize(self.dim, value, dict(self.fixed))
+
+    def sweep_size(self, value: int) -> BenchSize:
+        """A sweep step: the growing dimension at `value`, the fixed ones as `sweep` sets them."""
+        fixed = {**self.fixed, **self.sweep}
+        return BenchSize(self.dim, value, fixed, tuple(k for k in self.fixed if fixed[k] != self.fixed[k]))
 
     def quick_size(self) -> BenchSize:
         """The size `--quick` times: the smallest declared one, with `quick`'s values."""

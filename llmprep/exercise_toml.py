@@ -24,6 +24,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+FORMAT_VERSION = 1  # the `format_version` this llmprep reads
 Dtype = Literal["float32", "float64", "float16", "bfloat16"]
 KEBAB_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 DOTTED_NAME = r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$"
@@ -45,7 +46,7 @@ class Text(_Strict):
 class ExerciseToml(_Strict):
     """exercise.toml, key by key (see exercises/FORMAT.md for what each one means)."""
 
-    format_version: Literal[1]
+    format_version: Literal[1]  # = FORMAT_VERSION
     id: str = Field(pattern=KEBAB_ID)
     order: int = Field(default=0, ge=0)
     topic: str
@@ -94,7 +95,7 @@ def _message(error: dict[str, Any]) -> str:
     loc = error["loc"]
     if kind == "missing":
         if loc == ("format_version",):
-            return "required key is missing: add `format_version = 1` as the first line"
+            return f"required key is missing: add `format_version = {FORMAT_VERSION}` as the first line"
         return "required key is missing"
     if kind == "extra_forbidden":
         return f"unknown key{_did_you_mean(str(loc[-1]), _KNOWN_KEYS)}"

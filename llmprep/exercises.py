@@ -13,12 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from llmprep.errors import UserError
+from llmprep.exercise_toml import parse_exercise_toml
 from llmprep.paths import exercises_dir
 from llmprep.tolerance import Tolerance
 
-FORMAT_VERSION = 1
-KINDS = ("function", "module")
-DTYPES = ("float32", "float64", "float16", "bfloat16")
 HEADER = re.compile(r"^#\s*llmprep:\s*([A-Za-z0-9_.-]+)\s*$")
 _README_SECTION = re.compile(r"<!--\s*lang:\s*(\w+)\s*-->")
 
@@ -82,8 +80,6 @@ def readme_sections(text: str) -> dict[str, str]:
 
 def load_exercise_folder(folder: Path) -> Exercise:
     """Read one folder's exercise.toml; raises UserError naming the file, line and key on a problem."""
-    from llmprep.exercise_toml import parse_exercise_toml
-
     toml_path = folder / "exercise.toml"
     try:
         text = toml_path.read_text(encoding="utf-8")

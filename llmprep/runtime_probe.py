@@ -13,13 +13,14 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 from contextlib import redirect_stderr, redirect_stdout
 from typing import Any
 
-PARTS = ("torch", "onnxruntime", "export")
+PARTS = ("torch", "onnxruntime", "export", "sandbox")
 
 # onnxruntime's own messages that explain why a provider did not load.
 _REASON_PATTERNS = (
@@ -179,9 +180,40 @@ def probe_export() -> dict[str, Any]:
             return {"ok": False, "exporter": "dynamo", "error": f"{type(exc).__name__}: {str(exc)[:300]}"}
 
 
+def probe_sandbox() -> dict[str, Any]:
+    """Apply the worker's isolation layers in a forked child and report which held (see check's
+    `sandbox` field): a machine's kernel and container decide, so doctor asks them."""
+    from llmprep.execution import isolation
+    from llmprep.execution.policy import sandbox_summary
+    from llmprep.execution.worker_script import isolate
+
+    folder = tempfile.mkdtemp(prefix="llmprep-probe-")
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child (and its pid-namespace child)
+        try:
+            os.close(read_end)
+            enforced = isolate(isolation, {"parent": os.getppid(), "namespaces": True, "landlock": True,
+                                           "read": [], "write": [folder], "nproc": 64, "cpu_s": 60,
+                                           "fsize": 2**20})
+            os.write(write_end, json.dumps(enforced).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as reader:
+        data = reader.read()
+    os.waitpid(child, 0)
+    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        return sandbox_summary(json.loads(data))
+    except ValueError:
+        return {"level": "none", "enforced": [], "not_enforced": [], "error": "the probe child sent nothing"}
+
+
 def main(argv: list[str]) -> None:
     parts = argv or list(PARTS)
-    probes = {"torch": probe_torch, "onnxruntime": probe_onnxruntime, "export": probe_export}
+    probes = {"torch": probe_torch, "onnxruntime": probe_onnxruntime, "export": probe_export,
+              "sandbox": probe_sandbox}
     result = {part: probes[part]() for part in parts}
     sys.stdout.write("\n" + json.dumps(result) + "\n")
 

@@ -95,6 +95,9 @@ def llmprep_home(tmp_path, monkeypatch):
     home = tmp_path / "llmprep-home"
     monkeypatch.setenv("LLMPREP_HOME", str(home))
     monkeypatch.delenv("NO_COLOR", raising=False)
+    # pytest-xdist workers set COLUMNS=80 and a plain run leaves it unset (the console then uses 100):
+    # pin it, so what a test sees does not depend on how the suite was started.
+    monkeypatch.setenv("COLUMNS", "100")
     return home
 
 

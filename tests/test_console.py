@@ -78,3 +78,49 @@ def test_paths_in_user_errors_are_not_broken_across_lines(monkeypatch):
     where = "/tmp/" + "a-long-directory-name/" * 5 + "llmprep.sqlite3"
     Console().report_user_error(UserError("damaged", where=where, fix="move it aside"))
     assert where in stream.getvalue()
+
+
+def _wrapping_table():
+    from rich.table import Table
+
+    table = Table()
+    table.add_column("id", no_wrap=True)
+    table.add_column("title")  # may wrap, between words only
+    table.add_row("tensor-parallel-linear", "Column and row parallel linear layers with torch.distributed")
+    return table
+
+
+def test_a_table_into_a_pipe_is_printed_whole_at_its_natural_width(monkeypatch):
+    stream = io.StringIO()
+    monkeypatch.setattr("sys.stdout", stream)
+    monkeypatch.setenv("COLUMNS", "40")
+    Console().print_unclipped(_wrapping_table())
+    assert "Column and row parallel linear layers with torch.distributed" in stream.getvalue()
+
+
+def test_a_table_on_a_narrow_terminal_wraps_between_words_never_inside_one(monkeypatch):
+    stream = FakeTTY()
+    monkeypatch.setattr("sys.stdout", stream)
+    monkeypatch.setenv("NO_COLOR", "1")  # no escape codes to strip; still a terminal
+    monkeypatch.setenv("COLUMNS", "40")
+    Console().print_unclipped(_wrapping_table())
+    out = stream.getvalue()
+    assert "torch.distributed" in out and "tensor-parallel-linear" in out
+    assert "Column and row parallel linear layers with torch.distributed" not in out  # it did wrap
+
+
+def test_write_exactly_keeps_every_character_and_line(monkeypatch):
+    stream = io.StringIO()
+    monkeypatch.setattr("sys.stdout", stream)
+    text = "x = [1, 2]  # [bold]not markup[/bold] " + "y" * 300 + "\n\tindented\n"
+    Console().write_exactly(text)
+    assert stream.getvalue() == text
+
+
+def test_error_labels_follow_the_console_language(monkeypatch):
+    from llmprep.errors import UserError
+
+    stream = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stream)
+    Console(lang="zh").report_user_error(UserError("坏了", where="某处", fix="修好它"))
+    assert "错误：" in stream.getvalue() and "位置：" in stream.getvalue() and "error:" not in stream.getvalue()

@@ -1,12 +1,15 @@
 """Classic wrong context extensions of RoPE, each with the diagnosis it earns."""
 
+import math
+
 import torch
 
 from llmprep.exercise_api import Mistake
 
 
 def _rope(x, positions, base, scaling, factor, original, *, ntk_exponent=True, linear_multiplies=False,
-          angle_dtype=torch.float64, dynamic_always=False, dynamic_uses_rows=False, half_split=False):
+          angle_dtype=torch.float64, dynamic_always=False, dynamic_uses_rows=False, half_split=False,
+          yarn_reversed=False, yarn_temperature=True):
     D = x.size(-1)
     p = positions.to(angle_dtype)
     exponent = D / (D - 2) if ntk_exponent else 1.0
@@ -21,8 +24,15 @@ def _rope(x, positions, base, scaling, factor, original, *, ntk_exponent=True, l
             stretch = torch.tensor(factor * length / original - (factor - 1), dtype=torch.float64)
             base = float(base * stretch ** exponent)
     two_i = torch.arange(0, D, 2, dtype=angle_dtype)
-    angle = p[:, None] * base ** (-two_i / D)
-    cos, sin = angle.cos().to(x.dtype), angle.sin().to(x.dtype)
+    theta = base ** (-two_i / D)
+    mscale = 1.0
+    if scaling == "yarn":
+        gamma = ((original * theta / (2 * math.pi) - 1) / 31).clamp(0, 1)
+        gamma = 1 - gamma if yarn_reversed else gamma
+        theta = (1 - gamma) * theta / factor + gamma * theta
+        mscale = 0.1 * math.log(factor) + 1 if yarn_temperature else 1.0
+    angle = p[:, None] * theta
+    cos, sin = (angle.cos() * mscale).to(x.dtype), (angle.sin() * mscale).to(x.dtype)
     if half_split:
         first, second = x[..., : D // 2], x[..., D // 2:]
         return torch.cat([first * cos - second * sin, first * sin + second * cos], dim=-1)
@@ -52,6 +62,14 @@ def dynamic_uses_row_count(x, positions, base=10000.0, scaling="none", factor=1.
 
 def half_split_pairs(x, positions, base=10000.0, scaling="none", factor=1.0, original_max_position=2048):
     return _rope(x, positions, base, scaling, factor, original_max_position, half_split=True)
+
+
+def yarn_ramp_reversed(x, positions, base=10000.0, scaling="none", factor=1.0, original_max_position=2048):
+    return _rope(x, positions, base, scaling, factor, original_max_position, yarn_reversed=True)
+
+
+def yarn_without_temperature(x, positions, base=10000.0, scaling="none", factor=1.0, original_max_position=2048):
+    return _rope(x, positions, base, scaling, factor, original_max_position, yarn_temperature=False)
 
 
 MISTAKES = [
@@ -86,4 +104,15 @@ MISTAKES = [
                "this exercise pairs adjacent dims (x[..., 2i], x[..., 2i+1]), as the rope exercise does.",
             zh="看起来你把前后两半（x[..., :D/2]、x[..., D/2:]）当成了对（GPT-NeoX/Llama 的布局）：本题与 rope 练习"
                "一样配对相邻维度（x[..., 2i], x[..., 2i+1]）。"),
+    Mistake(id="yarn-ramp-reversed", implementation=yarn_ramp_reversed,
+            en="Looks like YaRN's ramp is reversed: pairs that turn many times in the trained context (r > 32, high "
+               "frequencies) must keep their frequency, and those that turn less than once (r < 1) are interpolated "
+               "(θ / factor); γ = clamp((r - 1) / 31, 0, 1) weights the KEPT frequency.",
+            zh="看起来 YaRN 的斜坡反了：在训练上下文中转很多圈的维度对（r > 32，高频）应保持频率，转不到一圈的（r < 1）"
+               "才插值（θ / factor）；γ = clamp((r - 1) / 31, 0, 1) 是**保留**原频率的权重。"),
+    Mistake(id="yarn-without-temperature", implementation=yarn_without_temperature,
+            en="Looks like YaRN's attention temperature is missing: multiply cos and sin by 0.1·ln(factor) + 1 "
+               "(applied to both q and k it scales the logits by 1/t = (0.1·ln s + 1)²).",
+            zh="看起来缺少 YaRN 的注意力温度：应把 cos 和 sin 乘以 0.1·ln(factor) + 1（同时作用于 q 和 k，"
+               "使 logits 乘以 1/t = (0.1·ln s + 1)²）。"),
 ]

@@ -1,4 +1,4 @@
-"""Cases for RoPE with context extension: the worked example (NTK, position 8000), every scaling
+"""Cases for RoPE with context extension: the worked example (NTK, position 8000), every scaling (YaRN too)
 at positions far beyond the trained length, factor 1 (no change), dynamic NTK inside and beyond
 the trained length, one decoding step at a large position (T = 1), head-shaped inputs, and random
 ones. Positions reach 20000, so angles computed in float32 fail (the README says why)."""
@@ -38,19 +38,25 @@ def fixed_cases():
              {"scaling": "dynamic-ntk", "factor": 2.0, "original_max_position": 16}),
         Case("dynamic-one-decoding-step", (randn(2, 1, 8), _positions(5000)),
              {"scaling": "dynamic-ntk", "factor": 2.0, "original_max_position": 2048}),
+        # D = 16 at 2048 trained positions: pairs turn 326, 103, 32.6, 10.3, 3.3, 1.03, 0.33, 0.10 times,
+        # so YaRN keeps three, blends three and interpolates two.
+        Case("yarn-x4-d16", (randn(2, 5, 16), far), {"scaling": "yarn", "factor": 4.0}),
+        Case("yarn-x16-heads", (randn(2, 2, 3, 8), _positions(100, 30000, 60000)),
+             {"scaling": "yarn", "factor": 16.0, "original_max_position": 4096}),
+        Case("yarn-factor-1-is-none", (randn(3, 4, 6), _positions(0, 5, 9, 700)), {"scaling": "yarn", "factor": 1.0}),
         Case("heads-base-500000", (randn(2, 3, 4, 12), _positions(10, 20000, 30, 12000)),
              {"scaling": "ntk", "factor": 4.0, "base": 500000.0}),
     ]
 
 
 def random_cases(gen, count):
-    """`count` random cases: D from 4 to 16, 1-8 positions up to 20000, each scaling in turn."""
+    """`count` random cases: D from 4 to 16, 1-8 positions up to 20000, each scaling in turn (yarn included)."""
     def size(low, high):
         return int(torch.randint(low, high + 1, (1,), generator=gen))
 
     cases = []
     for i in range(count):
-        scaling = ("linear", "ntk", "dynamic-ntk", "none")[i % 4]
+        scaling = ("linear", "ntk", "dynamic-ntk", "yarn", "none")[i % 5]
         D, T = 2 * size(2, 8), size(1, 8)
         positions = torch.randperm(20000, generator=gen)[:T].sort().values
         kwargs = {"scaling": scaling, "factor": (1.5, 2.0, 4.0, 8.0)[size(0, 3)],

@@ -18,6 +18,9 @@ def rope_scaled(
       scaling="ntk":         base becomes base · factor^(D / (D - 2))      (NTK-aware)
       scaling="dynamic-ntk": with L = max(positions) + 1, when L > original_max_position,
                              base becomes base · (factor · L / original_max_position - (factor - 1))^(D / (D - 2))
+      scaling="yarn":        θ_i = base^(-2i/D); r_i = original_max_position · θ_i / (2π) (turns in the trained
+                             context); γ_i = clamp((r_i - 1) / 31, 0, 1); θ_i becomes (1 - γ_i) θ_i / factor + γ_i θ_i,
+                             and cos and sin are multiplied by 0.1 · ln(factor) + 1
     Compute the angles in float64 (positions reach tens of thousands), then cast cos and sin to x.dtype.
     """
     raise NotImplementedError("write rope_scaled")

@@ -99,11 +99,13 @@ def _bench_case(gen, T, B, H, D):
 
 
 def _flops(case):
-    """2·L·S·D for q kᵀ plus 2·L·S·Dv for weights·v, per batch element (softmax ignored)."""
+    """2·L·S·D for q kᵀ plus 2·L·S·Dv for weights·v, per batch element (softmax ignored); causal attention
+    needs only the (query, key) pairs at or below the diagonal, which a fused kernel alone computes."""
     q, k, v = case.args
     batch = q[..., 0, 0].numel()
     L, D, S, Dv = q.shape[-2], q.shape[-1], k.shape[-2], v.shape[-1]
-    return batch * (2 * L * S * D + 2 * L * S * Dv)
+    pairs = sum(max(0, min(S, S - L + i + 1)) for i in range(L)) if case.kwargs.get("is_causal") else L * S
+    return batch * pairs * (2 * D + 2 * Dv)
 
 
 def _bytes_moved(case):
@@ -119,4 +121,5 @@ def _builtin(q, k, v, mask=None, is_causal=False):
 
 
 BENCH = Bench(dims={"T": [128, 512, 2048]}, fixed={"B": 4, "H": 8, "D": 64}, make=_bench_case, flops=_flops,
-              bytes_moved=_bytes_moved, builtin=_builtin, sweep_from=512, quick={"B": 1, "H": 4})
+              bytes_moved=_bytes_moved, builtin=_builtin, sweep_from=1024, quick={"B": 1, "H": 4},
+              sweep={"B": 1, "H": 4})

@@ -8,6 +8,7 @@ submission.py).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Callable
@@ -62,9 +63,9 @@ class TorchBackend:
                 return Ready(call.fn, provider, calls.agrees(exercise, size.dtype, size.truth, output), memory=memory)
         own_weights = False
         if exercise.kind == "module":
-            call = calls.prepare_call(builtin, "module", {**size.request, "state_dict": None}, size.device)
+            call = calls.prepare_call(builtin, "module", dataclasses.replace(size.request, state_dict=None), size.device)
             try:
-                call.target.load_state_dict(size.request["state_dict"], strict=True)
+                call.target.load_state_dict(size.request.state_dict, strict=True)
             except (RuntimeError, KeyError, TypeError):
                 own_weights = True
         else:

@@ -17,42 +17,43 @@ AGREEMENT_SCALE = 4.0
 
 def spec_module(exercise: Exercise) -> Any:
     """The exercise's spec.py, imported."""
-    from llmprep.grading.cases import load_module
+    from llmprep.grading import load_module
 
     return load_module(exercise, "spec.py")
 
 
 def reference_entry(exercise: Exercise) -> Any:
     """The reference implementation's entry (function or class)."""
-    from llmprep.grading.cases import reference_entry as entry
+    from llmprep.grading import reference_entry as entry
 
     return entry(exercise)
 
 
 def harness_of(exercise: Exercise) -> Any:
     """The exercise's harness function, or None when calls are plain."""
-    from llmprep.grading.cases import load_module
+    from llmprep.grading import load_module
 
     return load_module(exercise, exercise.harness).run if exercise.harness else None
 
 
-def prepare_call(entry: Any, kind: str, request: dict, device: str, harness: Any = None) -> Any:
-    """One size ready to call again and again (see the engine's calling convention)."""
-    from llmprep.bench.worker_side import prepare_call as prepare
+def prepare_call(entry: Any, kind: str, request: Any, device: str, harness: Any = None) -> Any:
+    """One size (a CaseRequest) ready to call again and again, a module in eval mode (see the
+    engine's calling convention)."""
+    from llmprep.execution.calling import prepare_call as prepare
 
-    return prepare(entry, kind, request, device, harness)
+    return prepare(entry, kind, request, device, harness, evaluate=True)
 
 
 def encode(output: Any) -> dict:
     """An output in the engine's comparable form."""
-    from llmprep.grading.worker import encode_value
+    from llmprep.execution.calling import encode_value
 
     return encode_value(output)
 
 
 def agrees(exercise: Exercise, dtype: str, truth: dict, output: Any) -> bool:
     """Does `output` match the reference's `truth` within a few times the check's tolerance?"""
-    from llmprep.grading.compare import values_match
+    from llmprep.grading import values_match
 
     tolerance = exercise.tolerance(exercise.output_dtype or dtype)
     tolerance = type(tolerance)(atol=tolerance.atol * AGREEMENT_SCALE, rtol=tolerance.rtol * AGREEMENT_SCALE)

@@ -95,8 +95,11 @@ def open_session(path: Path, want_cuda: bool, cuda_reason: str | None = None, th
         except Exception:
             pass
     if want_cuda and "CUDAExecutionProvider" in ort.get_available_providers() and cuda_reason is None:
+        # TF32 off: torch's float32 matmuls do not use it by default, and with it ONNX Runtime's float32
+        # output misses the reference by ~1e-3 (seen on an H200), far outside float32's tolerance.
         session = ort.InferenceSession(str(path), sess_options=options,
-                                       providers=["CUDAExecutionProvider", "CPUExecutionProvider"])
+                                       providers=[("CUDAExecutionProvider", {"use_tf32": "0"}),
+                                                  "CPUExecutionProvider"])
         ran = session.get_providers()
         if ran and ran[0] == "CUDAExecutionProvider":
             return OrtSession(session, "CUDAExecutionProvider", None)

@@ -9,6 +9,7 @@ from typing import Any
 
 from llmprep.bench import calls
 from llmprep.errors import UserError
+from llmprep.execution.device import resolve_device  # noqa: F401 - the bench reaches it through plan
 from llmprep.exercise_api import Bench, BenchSize
 from llmprep.exercises import Exercise, list_exercises
 
@@ -35,21 +36,6 @@ class BenchOptions:
     # CPU threads for every backend. One by default: on a shared machine a second thread waits at every
     # barrier for a core someone else holds, and the numbers stop meaning anything. 0: torch's default.
     threads: int = 1
-
-
-def resolve_device(requested: str) -> tuple[str, str | None]:
-    """("cpu" or "cuda", a note); --device cuda without CUDA is a user error, never a fake CUDA number."""
-    import torch
-
-    if requested == "cpu":
-        return "cpu", None
-    if torch.cuda.is_available():
-        return "cuda", None
-    if requested == "cuda":
-        raise UserError("--device cuda was asked for, but torch sees no CUDA device",
-                        where="llmprep bench --device cuda",
-                        fix="run `llmprep doctor` to see why, or use --device cpu (auto picks the CPU here)")
-    return "cpu", "auto: no GPU, so the bench runs on the CPU"
 
 
 def choose_backends(options: BenchOptions) -> list[str]:
@@ -141,15 +127,11 @@ def first_call(fn: Any, device: str) -> tuple[Any, int | None]:
     return outputs.pop(), memory
 
 
-def _cast(value: Any, dtype) -> Any:
+def _generator_on(value: Any, device: str) -> Any:
     import torch
 
-    if isinstance(value, torch.Tensor):
-        return value.to(dtype) if value.is_floating_point() else value
-    if isinstance(value, (list, tuple)):
-        return type(value)(_cast(v, dtype) for v in value)
-    if isinstance(value, dict):
-        return {k: _cast(v, dtype) for k, v in value.items()}
+    if isinstance(value, torch.Generator) and value.device.type != torch.device(device).type:
+        return torch.Generator(device=device).manual_seed(value.initial_seed())
     return value
 
 
@@ -161,20 +143,20 @@ def make_inputs(exercise: Exercise, bench: Bench, size: BenchSize, options: Benc
     import torch
 
     from llmprep.bench.worker_side import no_grad_unless_harness
+    from llmprep.execution.calling import CaseRequest, cast_floats
 
     generator = torch.Generator().manual_seed(options.seed)
     case = bench.make(generator, **size.values())
-    torch_dtype = getattr(torch, options.dtype)
-    case = dataclasses.replace(case, args=_cast(tuple(case.args), torch_dtype),
-                               kwargs=_cast(dict(case.kwargs), torch_dtype))
+    case = dataclasses.replace(case, args=cast_floats(tuple(case.args), options.dtype),
+                               kwargs=cast_floats(dict(case.kwargs), options.dtype))
     state_dict = None
     if exercise.kind == "module":
         torch.manual_seed(options.seed)
-        module = calls.reference_entry(exercise)(**case.init)
-        state_dict = {k: v.detach().to(torch_dtype) if v.is_floating_point() else v.detach()
-                      for k, v in module.state_dict().items()}
-    request = {"args": list(case.args), "kwargs": dict(case.kwargs), "init": dict(case.init),
-               "state_dict": state_dict, "dtype": options.dtype, "seed": options.seed, "grad": False}
+        state_dict = cast_floats(dict(calls.reference_entry(exercise)(**case.init).state_dict()), options.dtype)
+    # A generator in the inputs (a sampler's) must live where the tensors go.
+    case = dataclasses.replace(case, args=tuple(_generator_on(v, device) for v in case.args))
+    request = CaseRequest(args=list(case.args), kwargs=dict(case.kwargs), init=dict(case.init),
+                          state_dict=state_dict, dtype=options.dtype, seed=options.seed, grad=False)
     inputs = SizeInputs(exercise, bench, size, case, request, int(bench.flops(case)), int(bench.bytes_moved(case)),
                         device, options.dtype, threads, calls.harness_of(exercise) if bench.harness else None,
                         sweep_n=size.value if sweep else None)

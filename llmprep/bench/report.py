@@ -40,6 +40,8 @@ def device_line(result: BenchResult) -> str:
     parts = [device["name"], f"torch {device['torch']}"]
     if flops:
         parts.append(f"peak {flops / 1e9:,.0f} GFLOP/s, {peak['bytes_per_s'] / 1e9:,.0f} GB/s")
+    if device.get("clock"):
+        parts.append(f"timed by {device['clock']}")
     load = device.get("load") or {}
     if load.get("load1") is not None:
         parts.append(f"load {load['load1']} on {load['cores']} cores" + (" (busy)" if load.get("busy") else ""))
@@ -161,9 +163,9 @@ def render_sweep(result: BenchResult) -> list[Any]:
 
     if not result.sweep:
         return []
-    table = Table(title="sweep: how time grows with the size (log-log slope over the upper sizes)",
+    table = Table(title="sweep: how time grows with the size (log-log slope of the fastest samples, upper sizes)",
                   title_justify="left")
-    for name in ("exercise", "size", "backend", "sizes", "fit from", "time slope", "95% CI", "R²", "memory slope"):
+    for name in ("exercise", "size", "backend", "sizes", "fit from", "time slope", "95% CI", "R²", "memory slope"):  # time: fastest samples
         table.add_column(name, justify="left" if name in ("exercise", "size", "backend") else "right",
                          no_wrap=True)
     for entry in result.sweep:
@@ -277,8 +279,9 @@ def render_verification(report: dict[str, Any]) -> list[str]:
     peak = report.get("peak_matmul")
     if peak:
         share = "-" if peak["pct_peak"] is None else f"{peak['pct_peak']:.1f}% of {peak['peak_tflops']:.1f}"
-        lines.append(f"  {peak['kernel']}: {peak['median_ms']:.3f} ms = {peak['tflops']:.1f} TFLOP/s ({share} "
-                     f"TFLOP/s, {peak['gpu']} datasheet)")
+        lines.append(f"  {peak['kernel']}: median {peak['median_ms']:.3f} ms = {peak['tflops']:.1f} TFLOP/s ({share} "
+                     f"TFLOP/s, {peak['gpu']} datasheet); best sample {peak['best_tflops']:.1f} TFLOP/s; "
+                     f"SM clock {peak['sm_clock_mhz'][0]} → {peak['sm_clock_mhz'][1]} MHz")
     lines += [f"  note: {note}" for note in report["notes"]]
     return lines
 

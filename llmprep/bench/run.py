@@ -56,6 +56,7 @@ def describe_device(device: str, dtype: str, threads: int) -> tuple[dict, Any]:
     if device == "cuda":
         name = torch.cuda.get_device_name(0)
         info["name"] = f"cuda: {name}"
+        info["clock"] = "CUDA events, L2 flushed before each call"
         peak = gpu_peak(name)
         key = "tf32" if dtype == "float32" and torch.backends.cuda.matmul.allow_tf32 else dtype
         info["peak"] = None if peak is None else {
@@ -64,7 +65,10 @@ def describe_device(device: str, dtype: str, threads: int) -> tuple[dict, Any]:
         if peak is None:
             info["peak_note"] = f"{name} is not in llmprep's table of GPU peaks: no % of peak"
         return info, peak
+    from llmprep.bench.measure import cpu_clock_name
+
     info["name"] = f"cpu: {cpu_name()} ({threads} threads)"
+    info["clock"] = cpu_clock_name(threads)
     peak, info["peak"] = cpu_peak(dtype, threads)
     return info, peak
 
@@ -88,11 +92,13 @@ class Runner:
 
         options = self.options
         load = machine_load()  # before the triad and the timing add their own load
-        self.device, device_note = resolve_device(options.device)
+        self.device, device_note = resolve_device(options.device, "llmprep bench")
         # One fixed, reported thread count for every CPU backend: set here for the first calls, pinned by
         # torch's timer while sampling, handed to ONNX Runtime's session.
         self.threads = options.threads or torch.get_num_threads()
         torch.set_num_threads(self.threads)
+        if self.device == "cpu":
+            keep_freed_memory()
         info, self.peak = describe_device(self.device, options.dtype, self.threads)
         info["load"] = load
         self.result = BenchResult(device=info)
@@ -213,7 +219,10 @@ class Runner:
         flush = l2_flush_buffer(self.device) if self.device == "cuda" else None
         samplers = {name: make_sampler(prepared.fn, self.device, self.threads, flush)
                     for name, (_, prepared) in ready.items()}
+        # A sweep's fit uses each size's fastest sample: five at least, so one of them is likely undisturbed.
         quick = {"min_rounds": 3, "rounds_at_deadline": 3} if options.quick else {}
+        if inputs.sweep_n is not None:
+            quick = {"min_rounds": 5, "rounds_at_deadline": 5}
         try:
             with no_grad_unless_harness(inputs.reference):
                 timings = round_robin(samplers, budget_s=options.budget_s, warmup_s=options.warmup_s, **quick)
@@ -233,11 +242,11 @@ class Runner:
         from llmprep.bench.sweep import fit_backend
 
         started = time.perf_counter()
-        available = _available_memory()
+        available = _available_memory(self.device)
         value, steps, durations, memories = bench.sizes()[0].value, [], [], []
         for _ in range(SWEEP_MAX_STEPS):
             step_started = time.perf_counter()
-            rows = self.measure_size(exercise, bench, bench.size(value), backends, sweep=True)
+            rows = self.measure_size(exercise, bench, bench.sweep_size(value), backends, sweep=True)
             if not rows or all(r.median_ms is None for r in rows):
                 break
             steps.append(value)
@@ -257,9 +266,10 @@ class Runner:
                     and r.sweep_n is not None and r.median_ms is not None]
             if len(rows) >= 2:
                 fits.append({"backend": backend, **fit_backend([r.sweep_n for r in rows], [r.median_ms for r in rows],
-                                                               [r.peak_mem_bytes for r in rows], bench.sweep_from)})
+                                                               [r.min_ms for r in rows], [r.peak_mem_bytes for r in rows],
+                                                               bench.sweep_from)})
         self.result.sweep.append({"exercise": exercise.id, "size": bench.dim, "start": steps[0] if steps else None,
-                                  "steps": len(steps), "fixed": bench.fixed, "fits": fits})
+                                  "steps": len(steps), "fixed": {**bench.fixed, **bench.sweep}, "fits": fits})
 
     # -- bench FILE
 
@@ -297,7 +307,29 @@ class Runner:
         return self.finish()
 
 
-def _available_memory() -> int | None:
+def keep_freed_memory() -> None:
+    """Tell glibc's allocator to keep freed memory (no mmap per large block, no automatic trimming).
+
+    Otherwise whether a call's temporaries page-fault depends on the allocator's history (its mmap
+    threshold moves as blocks are freed), and one unchanged softmax read 16 ms in one run and 50 ms
+    in the next. Every backend runs under the same setting; the memory column is unaffected (it
+    trims explicitly before measuring)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-4, 0)           # M_MMAP_MAX: never mmap a block
+        libc.mallopt(-1, 2**30)       # M_TRIM_THRESHOLD: keep up to 1 GiB of freed memory
+    except (OSError, AttributeError):
+        pass
+
+
+def _available_memory(device: str) -> int | None:
+    """Free bytes where the tensors live: the GPU's free memory, or the host's MemAvailable."""
+    if device == "cuda":
+        import torch
+
+        return int(torch.cuda.mem_get_info()[0])
     try:
         with open("/proc/meminfo", encoding="ascii") as meminfo:
             for line in meminfo:

@@ -3,7 +3,6 @@ ONNX) only inside the sandboxed grading worker; the rows come back on its privat
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,8 @@ class SubmissionBackend:
 
     def run(self, exercise: Exercise, sizes: list[SizeInputs]) -> dict[str, list[BenchRow]]:
         """Rows of the worker's backends, per size name."""
-        from llmprep.grading.sandbox import DEFAULT_MEMORY_BYTES, WorkerProcess
+        from llmprep.bench.worker_side import preload_files
+        from llmprep.execution.process import WorkerProcess, WorkerRequest
 
         backends = self.worker_backends()
         if not backends:
@@ -41,21 +41,17 @@ class SubmissionBackend:
         exports = 60.0 if "onnx-export" in backends else 0.0
         compiles = 120.0 if "torch-compile" in backends else 0.0
         deadline_s = min(options.timeout_s, len(sizes) * (per_row * len(backends) + exports) + compiles + 30)
-        surely_cpu = runner.device == "cpu" or not os.path.exists("/dev/nvidiactl")
-        worker = WorkerProcess(deadline_s + 30, memory_bytes=DEFAULT_MEMORY_BYTES if surely_cpu else None)
+        harness = str(exercise.path(exercise.harness)) if exercise.harness else None
+        worker = WorkerProcess(deadline_s + 30, device=runner.device, preload=preload_files(),
+                               readable=[str(options.file.resolve())] + ([harness] if harness else []))
         try:
-            if not worker.wait_ready():
-                worker.close()
-                raise UserError("the bench worker could not start (python or torch failed to import)",
-                                where=worker.run.stderr[-500:] or None, fix="run `llmprep doctor`")
-            folder = tempfile.mkdtemp(prefix="llmprep-bench-")
-            worker.send({"submission": str(options.file.resolve()), "entry": exercise.entry, "kind": exercise.kind,
-                         "device": runner.device, "banned": [], "threads": runner.threads,
-                         "harness": str(exercise.path(exercise.harness)) if exercise.harness else None,
-                         "bench": {"runner": str(Path(__file__).with_name("worker_side.py")),
-                                   "backends": backends, "budget_s": options.budget_s,
-                                   "warmup_s": options.warmup_s, "deadline_s": deadline_s, "folder": folder}},
-                        [s.request for s in sizes])
+            worker.wait_ready_or_fail("bench")
+            worker.send(WorkerRequest(
+                submission=str(options.file.resolve()), entry=exercise.entry, kind=exercise.kind,
+                device=runner.device, threads=runner.threads, harness=harness,
+                bench={"backends": backends, "budget_s": options.budget_s, "warmup_s": options.warmup_s,
+                       "deadline_s": deadline_s, "folder": str(worker.folder / "onnx")}),
+                [s.request for s in sizes])
             run = worker.collect(len(sizes) * len(backends))
         except KeyboardInterrupt:
             worker.close()
@@ -66,8 +62,9 @@ class SubmissionBackend:
                             fix="run `llmprep check` on it")
         rows: dict[str, list[BenchRow]] = {}
         for index in sorted(run.cases):
-            bench = run.cases[index].get("bench")
+            bench = run.cases[index].bench
             if isinstance(bench, dict) and isinstance(bench.get("case"), int) and bench["case"] < len(sizes):
+                bench["parent_s"] = _phase_on_our_clock(run, index)
                 size = sizes[bench["case"]]
                 rows.setdefault(size.name, []).append(self._row(size, bench))
         if run.ended == "timeout":
@@ -94,6 +91,12 @@ class SubmissionBackend:
         if not isinstance(timing, dict) or not all(isinstance(timing.get(k), (int, float))
                                                    for k in ("median_ms", "iqr_ms", "min_ms", "n")):
             row.note = "the worker sent no timing"
+            return row
+        from llmprep.bench.worker_side import timing_disagreement
+
+        refused = timing_disagreement(timing, bench.get("elapsed_s"), bench.get("parent_s"), self.options.warmup_s)
+        if refused:
+            row.note = f"refused: the worker's timing disagrees with llmprep's clock ({refused})"
             return row
         row.apply_timing(timing)
         memory = bench.get("peak_mem_bytes")
@@ -127,3 +130,10 @@ class SubmissionBackend:
         except Exception as exc:
             row.note = calls.short_error(exc)
         return row
+
+
+def _phase_on_our_clock(run: Any, index: int) -> float | None:
+    """Seconds from the worker's last `clock` frame before row `index` to the row, by llmprep's clock."""
+    arrived = run.arrivals.get(index)
+    marks = [t for _, t in run.marks if arrived is not None and t <= arrived]
+    return arrived - marks[-1] if marks else None

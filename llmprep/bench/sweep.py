@@ -4,6 +4,9 @@ Small sizes are dominated by fixed costs (call overhead, a linear term), which f
 slope: attention fitted over 128…2048 reads about 1.3 although its cost is quadratic. So the fit
 uses the upper sizes only (from the declaration's `sweep_from`, else the upper half, at least
 three points) and reports the slope's 95% interval and R², so a reader sees how sure it is.
+It fits each size's fastest sample, not its median: on a busy machine the median carries however
+much of the machine others took at that moment, the fastest sample the least of it (the medians
+are reported beside the fit).
 """
 
 from __future__ import annotations
@@ -69,13 +72,16 @@ def upper_points(sizes: list[int], sweep_from: int | None) -> int:
     return max(0, min(len(sizes) // 2, len(sizes) - MIN_FIT_POINTS))
 
 
-def fit_backend(sizes: list[int], times_ms: list[float], memory: list[int | None], sweep_from: int | None) -> dict:
-    """The fits of one backend's sweep: time and memory slopes over the upper sizes."""
+def fit_backend(sizes: list[int], times_ms: list[float], fastest_ms: list[float | None], memory: list[int | None],
+                sweep_from: int | None) -> dict:
+    """The fits of one backend's sweep: time (of the fastest samples) and memory slopes over the upper sizes."""
     first = upper_points(sizes, sweep_from)
-    time_fit = log_log_fit(sizes[first:], times_ms[first:])
+    fastest = [f if f else t for f, t in zip(fastest_ms, times_ms, strict=True)]
+    time_fit = log_log_fit(sizes[first:], fastest[first:])
     memory_values = [m or 0 for m in memory[first:]]
     memory_fit = log_log_fit(sizes[first:], memory_values) if all(memory_values) else None
-    return {"sizes": sizes, "median_ms": times_ms, "fit_from": sizes[first] if sizes else None,
+    return {"sizes": sizes, "median_ms": times_ms, "min_ms": fastest, "fit_from": sizes[first] if sizes else None,
+            "fit_of": "min_ms",
             "time_slope": time_fit.slope if time_fit else None,
             "time_fit": time_fit.to_json() if time_fit else None,
             "memory_slope": memory_fit.slope if memory_fit else None}

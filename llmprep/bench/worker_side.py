@@ -1,13 +1,15 @@
-"""Calling an entry repeatedly for timing, and the bench's part inside the grading worker.
+"""The bench's part of calling an entry: timing it in the worker, exporting it, binding it for ONNX.
 
-The grading worker (`llmprep/grading/worker.py`) loads this file by path when its request has a
-`bench` section, before the submission is imported, and hands it the imported entry: so the
-submission is timed (and exported to ONNX) only in the worker, never in llmprep's process. The
-timing results travel back on the worker's private result channel, one frame per row.
+The worker (`llmprep/execution/worker_script.py`) loads this file, `timing.py` and
+`onnx_runtime.py` by path when its request is a bench run, before it closes its file system and
+before the submission is imported; `bind_clocks` then fixes the timing functions' clocks, so a
+submission that patches `time.perf_counter_ns` changes nothing. The submission is timed (and
+exported to ONNX) only in the worker; each row travels back on the worker's private channel,
+after a `clock` frame, so llmprep can hold the reported time against its own clock
+(`timing_disagreement`).
 
-Like the worker, this file imports nothing from llmprep at module level: its siblings
-`timing.py` and `onnx_runtime.py` (which import nothing from llmprep either) are loaded by path.
-llmprep's own process imports it normally to call the reference and the built-ins the same way.
+Like the worker, this file imports nothing from llmprep at module level. llmprep's own process
+imports it normally for the trusted rows; calls are prepared by `llmprep.execution.calling`.
 """
 
 from __future__ import annotations
@@ -16,67 +18,54 @@ import importlib.util
 import os
 import sys
 import time
+import types
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 _HERE = Path(__file__).resolve().parent
+SIBLINGS = ("timing", "onnx_runtime")
+_clock = time.perf_counter
 
 
-@dataclass
-class PreparedCall:
-    """One size, ready to call again and again: the inputs live on the device already."""
-
-    fn: Callable[[], Any]
-    target: Any                       # the entry, or the module built from it
-    args: list = field(default_factory=list)
-    kwargs: dict = field(default_factory=dict)
-    harness: bool = False
+def preload_files() -> list[tuple[str, str]]:
+    """(path, module name) of the files the worker loads before the submission, for a bench run."""
+    return [(str(_HERE / "worker_side.py"), "llmprep_bench_runner")] + [
+        (str(_HERE / f"{name}.py"), f"llmprep_bench_{name}") for name in SIBLINGS]
 
 
-def _move(value: Any, device: str) -> Any:
-    import torch
-
-    if isinstance(value, torch.Tensor):
-        return value.to(device)
-    if isinstance(value, (list, tuple)):
-        return type(value)(_move(item, device) for item in value)
-    if isinstance(value, dict):
-        return {key: _move(item, device) for key, item in value.items()}
-    return value
-
-
-def prepare_call(entry: Any, kind: str, request: dict, device: str, harness: Any = None) -> PreparedCall:
-    """Move one case's inputs to `device`, build the module (kind "module") and return the call.
-
-    The same convention as `llmprep check`: a module gets the case's dtype and state_dict; a
-    harness, when the exercise has one, replaces the call.
-    """
-    import torch
-
-    torch.manual_seed(int(request.get("seed", 0)))
-    args = list(_move(request.get("args", []), device))
-    kwargs = dict(_move(request.get("kwargs", {}), device))
-    if harness is not None:
-        inputs = {"args": args, "kwargs": kwargs, "init": request.get("init", {}),
-                  "state_dict": request.get("state_dict"), "device": device,
-                  "dtype": request.get("dtype"), "seed": request.get("seed", 0)}
-        return PreparedCall(lambda: harness(entry, inputs), entry, args, kwargs, harness=True)
-    if kind == "module":
-        module = entry(**request.get("init", {}))
-        if request.get("dtype"):
-            module.to(getattr(torch, request["dtype"]))
-        module.to(device)
-        state_dict = request.get("state_dict")
-        if state_dict is not None:
-            module.load_state_dict(_move(state_dict, device), strict=True)
-        module.eval()  # no dropout while timing
-        return PreparedCall(lambda: module(*args, **kwargs), module, args, kwargs)
-    return PreparedCall(lambda: entry(*args, **kwargs), entry, args, kwargs)
+def _load_sibling(name: str):
+    # By path, under a private name: the worker refuses `import llmprep` once the submission loads.
+    module_name = f"llmprep_bench_{name}"
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    spec = importlib.util.spec_from_file_location(module_name, _HERE / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
-def no_grad_unless_harness(call: PreparedCall):
+_bound: dict[str, Any] = {}
+
+
+def bind_clocks() -> None:
+    """Before the submission runs: give timing.py the clocks as they are now, keep its functions here,
+    and take the bench's modules out of sys.modules, so a submission that patches `time` or looks
+    the timing module up by name changes nothing."""
+    global _clock
+    frozen = types.SimpleNamespace(perf_counter_ns=time.perf_counter_ns, perf_counter=time.perf_counter,
+                                   monotonic=time.monotonic, sleep=time.sleep, time=time.time)
+    timing = _load_sibling("timing")
+    timing.time = frozen
+    _clock = frozen.perf_counter
+    _bound.update(time_call=timing.time_call, measure_peak_memory=timing.measure_peak_memory,
+                  onnx_runtime=_load_sibling("onnx_runtime"))
+    for name in [n for n in sys.modules if n.startswith("llmprep_bench_")]:
+        del sys.modules[name]
+
+
+def no_grad_unless_harness(call: Any):
     """torch.no_grad() for a plain forward; a harness decides for itself (it may need gradients)."""
     import contextlib
 
@@ -85,7 +74,7 @@ def no_grad_unless_harness(call: PreparedCall):
     return contextlib.nullcontext() if call.harness else torch.no_grad()
 
 
-def tensor_slots(call: PreparedCall) -> list[tuple[str, Any]]:
+def tensor_slots(call: Any) -> list[tuple[str, Any]]:
     """The call's top-level tensor arguments as (ONNX input name, tensor): `arg0`, ... and keywords."""
     import torch
 
@@ -94,7 +83,7 @@ def tensor_slots(call: PreparedCall) -> list[tuple[str, Any]]:
     return slots
 
 
-def bound_module(call: PreparedCall):
+def bound_module(call: Any):
     """An nn.Module whose forward takes only the tensor arguments (the rest are fixed), for export."""
     import torch
 
@@ -121,7 +110,7 @@ def bound_module(call: PreparedCall):
     return Bound()
 
 
-def compiled_call(call: PreparedCall) -> Callable[[], Any]:
+def compiled_call(call: Any) -> Callable[[], Any]:
     """The call through torch.compile (compiled on its first run, which the warm-up absorbs)."""
     import torch
 
@@ -131,7 +120,7 @@ def compiled_call(call: PreparedCall) -> Callable[[], Any]:
     return lambda: compiled(*call.args, **call.kwargs)
 
 
-def export_reason(call: PreparedCall) -> str | None:
+def export_reason(call: Any) -> str | None:
     """Why this call cannot be exported to ONNX meaningfully, or None when it can."""
     if call.harness:
         return "the exercise runs through a harness (several calls per case), which ONNX cannot express"
@@ -146,33 +135,54 @@ def short_error(exc: BaseException) -> str:
     return text[0][:300] if text else type(exc).__name__
 
 
+# ---------------------------------------------------------------- checking the worker's clock
+
+
+def timing_disagreement(timing: dict, elapsed_s: Any, parent_s: float | None, warmup_s: float) -> str | None:
+    """Why a row timed in the worker cannot be believed, or None.
+
+    `elapsed_s` is the timing phase on the worker's (bound) clock; `parent_s` the same phase on
+    llmprep's clock, from the `clock` frame to the row's frame. The samples must fit inside the
+    phase, the two clocks must agree, and the samples must account for the phase (less warm-up)."""
+    try:
+        sampled = float(timing["median_ms"]) * int(timing["n"]) * int(timing.get("calls_per_sample", 1)) / 1e3
+        elapsed = float(elapsed_s)
+    except (KeyError, TypeError, ValueError):
+        return "the worker reported no time for its timing phase"
+    if parent_s is None:
+        return "llmprep did not see the timing phase begin"
+    if sampled > elapsed * 1.05 + 0.005:
+        return f"its samples add up to {sampled:.3f} s inside a {elapsed:.3f} s phase"
+    if parent_s < 0.9 * warmup_s:
+        return f"the timing phase took {parent_s:.3f} s by llmprep's clock, less than its {warmup_s:g} s warm-up"
+    if abs(elapsed - parent_s) > 0.5 * max(elapsed, parent_s) + 0.1:
+        return f"the worker's clock says {elapsed:.3f} s where llmprep's says {parent_s:.3f} s"
+    unexplained = parent_s - warmup_s - float(timing["median_ms"]) / 1e3 - 0.1
+    if sampled < 0.2 * unexplained:
+        return f"its samples add up to {sampled:.3f} s of a {parent_s:.3f} s phase (by llmprep's clock)"
+    return None
+
+
 # ---------------------------------------------------------------- inside the worker
 
 
-def _load_sibling(name: str):
-    # By path, under a private name: the worker refuses `import llmprep` once the submission loads.
-    path = _HERE / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"llmprep_bench_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-def run_in_worker(entry: Any, request: dict, cases: list[dict], emit: Callable[[dict], None],
-                  harness: Any = None) -> None:
+def run_in_worker(entry: Any, request: dict, cases: list, emit: Callable[[dict], None],
+                  harness: Any = None, calling: Any = None) -> None:
     """Time the submission on each case and export it to ONNX, emitting one frame per result.
 
     request["bench"]: {"backends": subset of ["submission", "torch-compile", "onnx-export"],
     "budget_s", "warmup_s", "deadline_s" (the whole run's budget), "folder" (for ONNX files)}.
-    Frames: {"event": "case", "index": k, "bench": {"case", "backend", ...}} with k counting results.
+    `cases` are CaseRequests and `calling` the worker's copy of llmprep/execution/calling.py.
+    Frames: {"event": "case", "index": k, "bench": {"case", "backend", ...}} with k counting results,
+    each timed row preceded by {"event": "clock"}.
     """
-
-    timing = _load_sibling("timing")
-    onnx_runtime = _load_sibling("onnx_runtime")
+    if not _bound:
+        bind_clocks()
+    time_call, measure_peak_memory = _bound["time_call"], _bound["measure_peak_memory"]
+    onnx_runtime = _bound["onnx_runtime"]
     settings = request["bench"]
     device, kind = request["device"], request["kind"]
-    started = time.perf_counter()
+    started = _clock()
     counter = 0
 
     def send(document: dict) -> None:
@@ -183,27 +193,30 @@ def run_in_worker(entry: Any, request: dict, cases: list[dict], emit: Callable[[
     for index, case in enumerate(cases):
         for backend in settings["backends"]:
             result: dict[str, Any] = {"case": index, "backend": backend}
-            if time.perf_counter() - started > settings["deadline_s"]:
+            if _clock() - started > settings["deadline_s"]:
                 result["error"] = "skipped: the time budget was spent"
                 send(result)
                 continue
             try:
-                call = prepare_call(entry, kind, case, device, harness)
+                call = calling.prepare_call(entry, kind, case, device, harness, evaluate=True)
                 if backend == "onnx-export":
                     result.update(_export(call, onnx_runtime, settings["folder"], index))
                 else:
                     fn = compiled_call(call) if backend == "torch-compile" else call.fn
                     with no_grad_unless_harness(call):
-                        measured = timing.time_call(fn, device, budget_s=settings["budget_s"],
-                                                    warmup_s=settings["warmup_s"])
+                        result["peak_mem_bytes"] = measure_peak_memory(fn, device)
+                        emit({"event": "clock", "what": "timing"})  # llmprep's clock starts here
+                        phase = _clock()
+                        measured = time_call(fn, device, budget_s=settings["budget_s"],
+                                             warmup_s=settings["warmup_s"])
+                        result["elapsed_s"] = _clock() - phase
                         result["timing"] = measured.to_dict()
-                        result["peak_mem_bytes"] = timing.measure_peak_memory(fn, device)
             except BaseException as exc:  # the submission's failure belongs in its row
                 result["error"] = short_error(exc)
             send(result)
 
 
-def _export(call: PreparedCall, onnx_runtime: Any, folder: str, index: int) -> dict:
+def _export(call: Any, onnx_runtime: Any, folder: str, index: int) -> dict:
     reason = export_reason(call)
     if reason:
         return {"error": reason}

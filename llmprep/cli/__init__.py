@@ -26,6 +26,7 @@ COMMANDS = {
     "progress": "llmprep.cli.progress:progress",
     "bench": "llmprep.cli.bench:bench",
     "next": "llmprep.cli.next:next_step",
+    "watch": "llmprep.cli.watch:watch",
 }
 
 HELP = """A coach for LLM research and engineering interviews.
@@ -57,7 +58,7 @@ class LazyGroup(click.Group):
         """Run a command; every failure becomes a message and an exit code, and with `--json` also the one
         JSON document on stdout (usage errors and Ctrl-C included), before click could print anything."""
         argv = list(sys.argv[1:] if args is None else args)
-        console = Console(json_mode=asks_for_json(argv))
+        console = Console(json_mode=asks_for_json(argv), lang=asks_for_lang(argv))
         extra.setdefault("obj", console)  # the console of this invocation (get_console finds it)
         try:
             result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
@@ -90,6 +91,17 @@ def asks_for_json(argv: list[str]) -> bool:
     """Whether `--json` is among the options (before a `--`)."""
     options = argv[:argv.index("--")] if "--" in argv else argv
     return "--json" in options
+
+
+def asks_for_lang(argv: list[str]) -> str | None:
+    """The value of `--lang` among the options, so the console's own labels speak it from the start."""
+    options = argv[:argv.index("--")] if "--" in argv else argv
+    for index, arg in enumerate(options):
+        if arg == "--lang" and index + 1 < len(options) and options[index + 1] in ("en", "zh"):
+            return options[index + 1]
+        if arg.startswith("--lang=") and arg.split("=", 1)[1] in ("en", "zh"):
+            return arg.split("=", 1)[1]
+    return None
 
 
 def _help_fix(error: click.UsageError, prog_name: str | None) -> str:

@@ -73,13 +73,13 @@ def bench(file, exercise_ids, device, dtype, backends, sizes, sweep, sweep_budge
     if verify_timer:
         from llmprep.bench.verify import verify_timer as run_verification
 
-        resolved, note = resolve_device(device)
+        resolved, note = resolve_device(device, "llmprep bench")
         if note:
             console.note(note)
         import torch
 
         torch.set_num_threads(threads or torch.get_num_threads())
-        verification = run_verification(resolved, torch.get_num_threads())
+        verification = run_verification(resolved, torch.get_num_threads(), budget_s=budget_s)
         if as_json:
             console.emit_json(verification)
         else:
@@ -92,7 +92,7 @@ def bench(file, exercise_ids, device, dtype, backends, sizes, sweep, sweep_budge
                            quick=quick, budget_s=budget_s, timeout_s=timeout_s, threads=threads)
     check_report = None
     if file is not None:
-        resolve_device(device)  # --device cuda without CUDA fails here, before the check runs
+        resolve_device(device, "llmprep bench")  # --device cuda without CUDA fails here, before the check runs
         check_report = _check_first(console, file, exercise_ids, device, dtype, as_json)
     with bench_report.RichProgress(console.err, enabled=sys.stderr.isatty() and not as_json) as progress:
         runner = Runner(options, progress)

@@ -63,6 +63,7 @@ def record_attempt(report) -> None:
     from llmprep.store import open_store
 
     with open_store() as store:
+        store.database.on_wait = get_console().note_store_wait
         store.checks.record_attempt(
             report.exercise.id, report.passed, seed=report.seed, device=report.device, dtype=report.dtype,
             duration_s=report.duration_s, details={"file": str(report.submission),

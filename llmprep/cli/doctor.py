@@ -33,7 +33,8 @@ def doctor(as_json: bool) -> None:
         console.print(_table(report))
         for problem in report["problems"]:
             console.print(f"[red]✗[/red] {problem['what']}\n  fix: {problem['fix']}")
-        console.print("[green]ready[/green]" if report["ok"] else "[red]not ready[/red]: see above")
+        ready = f"[green]ready for the {report['ready_for']}[/green]"
+        console.print(ready if report["ok"] else "[red]not ready[/red]: see above")
     raise SystemExit(0 if report["ok"] else 1)
 
 
@@ -61,8 +62,7 @@ def _table(report: dict) -> Table:
                     f"{dev['name']}, compute capability {dev['capability']}, {_gib(dev['memory_bytes'])}",
                 )
         else:
-            why = torch.get("cuda_error") or ("no GPU visible" if torch["cuda_build"] else "CPU-only torch")
-            table.add_row("CUDA (torch)", "-", f"unavailable: {why}")
+            table.add_row("GPU", "-", f"no GPU ({report['gpu']['why']})")
     else:
         table.add_row("torch", _mark(False), torch.get("error") or "not importable")
     table.add_row("numpy", "", str(report["numpy"]["version"]))
@@ -72,19 +72,30 @@ def _table(report: dict) -> Table:
         table.add_row("onnxruntime", _mark(True), f"{ort['version']} (package {ort['package']})")
         for provider in ort["providers"]:
             detail = "working" if provider["working"] else f"unavailable ({provider['reason']})"
+            if not provider["working"] and not report["gpu"]["present"] and provider["name"] != "CPUExecutionProvider":
+                detail = "not usable: no GPU"
             table.add_row(f"  {provider['name']}", _mark(provider["working"]), detail)
     else:
         table.add_row("onnxruntime", _mark(False), ort.get("error") or "not importable")
     cuda_ep = report["cuda_execution_provider"]
-    table.add_row(
-        "CUDA execution provider", _mark(cuda_ep["status"] == "available"),
-        cuda_ep["status"] + (f" ({cuda_ep['reason']})" if cuda_ep["reason"] else ""),
-    )
+    if report["gpu"]["present"] or cuda_ep["status"] == "available":
+        table.add_row(
+            "CUDA execution provider", _mark(cuda_ep["status"] == "available"),
+            cuda_ep["status"] + (f" ({cuda_ep['reason']})" if cuda_ep["reason"] else ""),
+        )
+        for name, wheel in (cuda_ep.get("libraries") or {}).get("missing", {}).items():
+            table.add_row(f"  {name}", _mark(False), f"missing (pip install {wheel})")
+    else:
+        table.add_row("CUDA execution provider", "-", "not used: no GPU")
     export = report["onnx_export"]
     table.add_row(
         "torch.onnx export", _mark(export["ok"]),
         f"{export['exporter']} exporter, opset {export.get('opset')}" if export["ok"] else str(export.get("error")),
     )
+    sandbox = report["sandbox"]
+    table.add_row("check sandbox", _mark(sandbox.get("level") == "full"),
+                  f"{sandbox.get('level')}: " + (", ".join(sandbox.get("enforced") or []) or "no isolation")
+                  + ("; missing " + ", ".join(sandbox["not_enforced"]) if sandbox.get("not_enforced") else ""))
     data = report["data_dir"]
     table.add_row("data dir", _mark(data["writable"]), f"{data['path']}" + ("" if data["writable"] else " (not writable)"))
     content = report["content"]

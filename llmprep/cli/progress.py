@@ -91,6 +91,7 @@ def import_(file: Path, lang: str, as_json: bool) -> None:
     console = get_console()
     export = read_export(file)  # before the store is opened: a bad file touches nothing
     with open_store() as store:
+        store.database.on_wait = console.note_store_wait
         added = import_export(store, export, advance_card)
     if as_json:
         console.emit_json({"file": str(file), "added": added})

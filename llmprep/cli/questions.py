@@ -25,18 +25,23 @@ HELP = """List the question bank; `show` one question with its answer; `validate
 @click.option("--topic", "topics", multiple=True, metavar="TOPIC", help="Only this topic (repeatable).")
 @click.option("--search", metavar="TEXT", default=None,
               help="Only questions whose text contains TEXT (case-insensitive, either language).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="Language of the headings [default: zh when the locale is Chinese, else en].")
 @json_option
 @click.pass_context
-def questions(ctx: click.Context, topics, search, as_json) -> None:
+def questions(ctx: click.Context, topics, search, lang, as_json) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from rich.markup import escape
     from rich.table import Table
 
+    from llmprep.language import default_language
     from llmprep.quiz.bank import check_topics, load_bank
     from llmprep.quiz.citations import short_source
+    from llmprep.quiz.messages import words
     from llmprep.quiz.planning import search_questions
 
+    say = words(lang or default_language())
     console = get_console()
     topics = check_topics(topics)
     bank = load_bank()
@@ -46,13 +51,17 @@ def questions(ctx: click.Context, topics, search, as_json) -> None:
     if as_json:
         console.emit_json([q.summary() for q in chosen])
         return
-    table = Table(title=f"{len(chosen)} questions", title_justify="left")
-    for column in ("id", "topic", "type", "difficulty", "sources", "source error"):
-        # Ids and sources are copied into other commands: never cut or wrapped.
-        table.add_column(column, no_wrap=True)
+    # The title on its own line: a table title is padded to the table's width with trailing spaces.
+    console.print(say["list_title"].format(count=len(chosen)))
+    table = Table()
+    for column in (say["col_id"], say["topic"], say["col_type"], say["col_difficulty"]):
+        table.add_column(column, no_wrap=True)  # ids are copied into other commands: never cut or wrapped
+    table.add_column(say["col_sources"])  # wraps between sources on a terminal; one line in a pipe
+    table.add_column(say["col_source_error"], no_wrap=True)
     for q in chosen:
         sources = ", ".join(short_source(s, bank) for s in q.sources)
-        table.add_row(escape(q.id), q.topic, q.type, q.difficulty, escape(sources), "yes" if q.source_error else "")
+        table.add_row(escape(q.id), q.topic, say[q.type], say[q.difficulty], escape(sources),
+                      say["yes"] if q.source_error else "")
     console.print_unclipped(table)
 
 
@@ -76,6 +85,7 @@ def show(question_id: str, lang: str | None, with_source: bool, as_json: bool) -
     from llmprep.language import default_language
     from llmprep.quiz.bank import load_bank
     from llmprep.quiz.citations import cited_passage, describe_source, seeds_dir
+    from llmprep.quiz.messages import words
     from llmprep.quiz.planning import find_question
     from llmprep.quiz.view import question_card
 
@@ -90,7 +100,7 @@ def show(question_id: str, lang: str | None, with_source: bool, as_json: bool) -
                 passages.append({"source": describe_source(source, bank, lang), "doc": source.doc,
                                  "lines": source.lines, "text": cited_passage(source)})
         if any(p["text"] is None for p in passages):
-            console.warn(f"the source documents are not at {seeds_dir()}: set LLMPREP_SEEDS to their folder")
+            console.warn(words(lang)["no_seeds"].format(path=seeds_dir()))
     if as_json:
         data = question.model_dump(mode="json", exclude_none=True)
         data["answer"] = question.answer_json()
@@ -119,13 +129,17 @@ file, no YAML aliases, nesting at most 64 deep, numbers at most 400 characters.
   llmprep questions validate questions/attention.yaml --json
 """)
 @click.argument("path", required=False, type=click.Path(exists=True, file_okay=True, dir_okay=True))
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="Language of the summary line (the problems themselves are in English, for contributors).")
 @json_option
-def validate(path: str | None, as_json: bool) -> None:
+def validate(path: str | None, lang: str | None, as_json: bool) -> None:
     from pathlib import Path
 
     from llmprep.errors import UserError
+    from llmprep.language import default_language
     from llmprep.paths import questions_dir
     from llmprep.quiz.bank import read_bank
+    from llmprep.quiz.messages import words
     from llmprep.quiz.yaml_reading import read_text
 
     console = get_console()
@@ -145,11 +159,11 @@ def validate(path: str | None, as_json: bool) -> None:
 
         for problem in problems:
             console.print(f"[red]✗[/red] {escape(str(problem))}", soft_wrap=True)  # one grep-able line each
+        say = words(lang or default_language())
+        counts = {"problems": len(problems), "questions": len(bank.questions), "files": len(bank.files)}
         if problems:
-            console.print(f"{len(problems)} problem(s); {len(bank.questions)} valid questions "
-                          f"in {len(bank.files)} file(s)")
+            console.print(say["validate_problems"].format(**counts))
         else:
-            console.print(f"[green]✓[/green] {len(bank.questions)} questions in {len(bank.files)} file(s), "
-                          "no problems")
+            console.print("[green]✓[/green] " + say["validate_clean"].format(**counts))
     unreadable = any(problem.field in ("file", "yaml") for problem in problems)
     raise SystemExit(2 if unreadable else 1 if problems else 0)

@@ -20,7 +20,7 @@ HELP = """Drill interview questions, one at a time, with the answer, explanation
   llmprep quiz --type numeric --difficulty hard --seed 7
   llmprep quiz --generated all -n 5             5 freshly generated questions
   llmprep quiz --id attention-why-sqrt-dk      one question (a bank id or gen:FAMILY:SEED)
-  printf 'b\\n0.22\\n' | llmprep quiz -n 2 --seed 1 --json
+  printf '8\\n' | llmprep quiz --id attention-dot-product-std --json
 
 \b
 Answering:
@@ -56,7 +56,7 @@ A drill (filters or --seed): the filters, then a shuffle seeded by --seed, then 
 N. The same seed gives the same questions in the same order with the same choice order. --generated FAMILY (or
 `all`) adds generated questions: with no --topic/--difficulty/--type all N are generated,
 spread over the families; with one of those filters, N // 2 are generated and the rest come
-from the bank (generated ones fill in when the bank has too few). --topic also narrows `all`
+from the bank (generated ones fill in when the bank has too few; 100 at most). --topic also narrows `all`
 to the families of those topics; --difficulty and --type filter bank questions only.
 """
 
@@ -78,7 +78,8 @@ def _list_generators(as_json: bool, lang: str) -> None:
     if not families:
         console.print(say["no_families"])
         return
-    table = Table(title=say["families_title"], title_justify="left")
+    console.print(say["families_title"])
+    table = Table()
     for column in (say["col_name"], say["topic"], say["col_description"]):
         table.add_column(column)
     for family in families:
@@ -125,8 +126,14 @@ def quiz(topics, count, difficulties, types, lang, seed, generated, new, due_onl
         return
     bank = load_bank()
     with open_store() as store:
+        store.database.on_wait = console.note_store_wait  # a long import holding the lock: say why we pause
         if question_id is not None:
+            from llmprep.errors import UserError
             from llmprep.quiz.planning import find_question, new_seed
+
+            if topics or difficulties or types or generated or due_only:
+                raise UserError("--id asks one question; it does not go with --topic, --difficulty, --type, "
+                                "--generated or --due", where="llmprep quiz", fix="drop --id, or the filters")
 
             plan = QuizPlan([find_question(bank, question_id)], seed if seed is not None else new_seed(), "one",
                             schedule={"mode": "one"})

@@ -32,6 +32,7 @@ def solution(exercise_id, force, lang, as_json) -> None:
         if store.read_only:
             console.note(_("solution.not_recorded"))
         else:
+            store.database.on_wait = console.note_store_wait
             store.checks.record_solution_view(exercise.id, forced=not passed)
     code = exercise.path("reference.py").read_text(encoding="utf-8")
     if as_json:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import traceback
 from types import ModuleType
 from typing import Any
 
@@ -22,8 +23,9 @@ def load_module(exercise: Exercise, filename: str) -> ModuleType:
     """Import `exercises/<id>/<filename>` under a private module name."""
     path = exercise.path(filename)
     name = f"llmprep_exercise_{exercise.id.replace('-', '_')}_{path.stem}"
-    if name in sys.modules:
-        return sys.modules[name]
+    cached = sys.modules.get(name)
+    if cached is not None and getattr(cached, "__file__", None) == str(path):
+        return cached
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None or not path.is_file():
         raise UserError(f"exercise {exercise.id} has no {filename}", where=str(path), fix="see exercises/FORMAT.md")
@@ -31,10 +33,22 @@ def load_module(exercise: Exercise, filename: str) -> ModuleType:
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
+    except Exception as exc:  # an exercise author's mistake: name the file and line, no traceback
+        del sys.modules[name]
+        raise UserError(f"{filename} of exercise {exercise.id} failed to load: {type(exc).__name__}: {exc}",
+                        where=f"{path}:{_line_in(exc, path)}", fix="fix the file (see exercises/FORMAT.md)") from exc
     except BaseException:
         del sys.modules[name]
         raise
     return module
+
+
+def _line_in(exc: BaseException, path) -> int | str:
+    """The line of `path` where `exc` was raised (the innermost frame in that file), else '?'."""
+    if isinstance(exc, SyntaxError) and exc.lineno:
+        return exc.lineno
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
+    return frames[-1].lineno if frames else "?"
 
 
 def reference_entry(exercise: Exercise) -> Any:
@@ -64,8 +78,21 @@ def make_cases(exercise: Exercise, seed: int, random_count: int = 6) -> list[Cas
     import torch
 
     spec = load_module(exercise, "spec.py")
+    where = str(exercise.path("spec.py"))
+    for required in ("fixed_cases", "random_cases"):
+        if not callable(getattr(spec, required, None)):
+            raise UserError(f"spec.py defines no {required}()", where=where, fix="see exercises/FORMAT.md")
+    fixed = list(spec.fixed_cases())
     generator = torch.Generator().manual_seed(seed)
-    cases = list(spec.fixed_cases()) + list(spec.random_cases(generator, random_count))
+    randoms = list(spec.random_cases(generator, random_count))
+    if len(randoms) != random_count:
+        raise UserError(f"random_cases(gen, {random_count}) returned {len(randoms)} cases", where=where,
+                        fix="return exactly `count` cases")
+    cases = fixed + randoms
+    strays = [type(c).__name__ for c in cases if not isinstance(c, Case)]
+    if strays:
+        raise UserError(f"the cases must be Case objects, not {', '.join(sorted(set(strays)))}", where=where,
+                        fix="from llmprep.exercise_api import Case")
     names = [c.name for c in cases]
     duplicates = {n for n in names if names.count(n) > 1}
     if duplicates:

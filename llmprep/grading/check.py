@@ -7,20 +7,20 @@ the listed mistakes, run in this process), `judging` (the verdict on one case), 
 
 from __future__ import annotations
 
-import os
 import secrets
 import time
 from pathlib import Path
 from typing import Any
 
-from llmprep.errors import UserError
+from llmprep.execution.device import resolve_device
+from llmprep.execution.policy import sandbox_summary
+from llmprep.execution.process import WorkerProcess, WorkerRequest
 from llmprep.exercises import Exercise
 from llmprep.grading.cases import reference_entry
 from llmprep.grading.compare import CaseResult
 from llmprep.grading.explain import explain
 from llmprep.grading.judging import _mutations, _parameter_names, describe_inputs, judge_case, scaled
 from llmprep.grading.plan import plan_cases
-from llmprep.grading.sandbox import DEFAULT_MEMORY_BYTES, WorkerProcess
 from llmprep.grading.trusted import (
     build_requests,
     check_trusted_implementation,
@@ -34,57 +34,48 @@ DEFAULT_TIMEOUT_S = 60.0
 
 # Names other modules and the tests import from here.
 __all__ = ["CheckReport", "Diagnosis", "build_requests", "check_submission", "check_trusted_implementation",
-           "grade_in_process", "run_trusted", "scaled", "_mutations"]
+           "grade_in_process", "run_trusted", "scaled", "start_worker", "_mutations"]
 
 
-def resolve_device(requested: str) -> str:
-    """"cpu", or "cuda" when asked for (or "auto") and available; UserError when asked for and absent."""
-    import torch
-
-    if requested == "cpu":
-        return "cpu"
-    if torch.cuda.is_available():
-        return "cuda"
-    if requested == "cuda":
-        raise UserError("--device cuda was asked for, but torch sees no CUDA device",
-                        where="llmprep check --device cuda",
-                        fix="run `llmprep doctor` to see why, or use --device cpu (or auto)")
-    return "cpu"
+def start_worker(file: Path, exercise: Exercise, *, device: str = "auto",
+                 timeout_s: float = DEFAULT_TIMEOUT_S) -> WorkerProcess:
+    """A worker for checking `file`, started now (it imports torch while the caller does other work)."""
+    harness = str(exercise.path(exercise.harness)) if exercise.harness else None
+    return WorkerProcess(timeout_s, device=device, readable=[str(file.resolve())] + ([harness] if harness else []))
 
 
 def check_submission(file: Path, exercise: Exercise, *, device: str = "auto", dtype: str = "float32",
-                     seed: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S, lang: str = "en") -> CheckReport:
-    """Grade `file` as a solution of `exercise` (the command, not the grader, records the attempt)."""
+                     seed: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S, lang: str = "en",
+                     worker: WorkerProcess | None = None) -> CheckReport:
+    """Grade `file` as a solution of `exercise` (the command, not the grader, records the attempt).
+
+    `worker`: one from `start_worker` for this file, started ahead of time (`llmprep watch`)."""
     started = time.perf_counter()
     file = file.resolve()
     seed = secrets.randbelow(2**31) if seed is None else seed
     # Start the worker first: it imports torch while this process does the same.
-    surely_cpu = device == "cpu" or not os.path.exists("/dev/nvidiactl")
-    worker = WorkerProcess(timeout_s, memory_bytes=DEFAULT_MEMORY_BYTES if surely_cpu else None)
+    harness = str(exercise.path(exercise.harness)) if exercise.harness else None
+    worker = worker or start_worker(file, exercise, device=device, timeout_s=timeout_s)
     try:
-        resolved = resolve_device(device)
+        resolved, _ = resolve_device(device, "llmprep check")
         plan = plan_cases(exercise, seed, dtype, build_requests,
                           lambda request: run_trusted(exercise, reference_entry(exercise), request))
         cases, sub_requests = plan.cases, plan.sub_requests
         references = list(plan.references)  # now, while the worker imports torch
         names = _parameter_names(exercise)
         prepared = time.perf_counter()
-        if not worker.wait_ready():
-            worker.close()
-            raise UserError("the grading worker could not start (python or torch failed to import)",
-                            where=worker.run.stderr[-500:] or None, fix="run `llmprep doctor`")
+        worker.wait_ready_or_fail("grading")
         ready = time.perf_counter()
-        worker.send({"submission": str(file), "entry": exercise.entry, "kind": exercise.kind,
-                     "device": resolved, "banned": list(exercise.banned),
-                     "harness": str(exercise.path(exercise.harness)) if exercise.harness else None},
-                    sub_requests)
+        worker.send(WorkerRequest(submission=str(file), entry=exercise.entry, kind=exercise.kind, device=resolved,
+                                  banned=list(exercise.banned), harness=harness), sub_requests)
         run = worker.collect(len(cases))
     except BaseException:
         worker.close()
         raise
 
     report = CheckReport(exercise=exercise, submission=file, passed=False, seed=seed, device=resolved,
-                         dtype=dtype, cases=[], stdout=run.stdout, stderr=run.stderr, lang=lang)
+                         dtype=dtype, cases=[], stdout=run.stdout, stderr=run.stderr,
+                         sandbox=sandbox_summary(run.sandbox), lang=lang)
     if run.import_error is not None:
         error = run.import_error
         where = f" (line {error['line']})" if error.get("line") else ""

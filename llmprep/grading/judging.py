@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+from llmprep.execution.calling import CaseOutcome, CaseRequest, Gradients, tensor_slots
 from llmprep.exercises import Exercise, Tolerance
 from llmprep.grading.cases import Case, reference_entry, run_properties
 from llmprep.grading.compare import (
@@ -47,52 +48,49 @@ def _slot_name(slot: str, names: list[str]) -> str:
     return names[int(slot)] if slot.isdigit() and int(slot) < len(names) else slot
 
 
-def judge_case(exercise: Exercise, case: Case, names: list[str], sub_request: dict, reference: dict,
-               result: dict, dtype: str, device: str) -> CaseResult:
+def judge_case(exercise: Exercise, case: Case, names: list[str], sub_request: CaseRequest,
+               reference: CaseOutcome, result: CaseOutcome, dtype: str, device: str) -> CaseResult:
     """The verdict on one case from the submission's raw result and the reference's."""
     verdict = CaseResult(name=case.name, shapes=describe_inputs(case, names), passed=False,
-                         seconds=result.get("seconds"))
-    if "error" in reference:
-        raise RuntimeError(f"the reference of {exercise.id} failed on case {case.name}: {reference['error']}")
-    if "error" in result:
-        error = result["error"]
-        where = f" (line {error['line']})" if error.get("line") else ""
-        verdict.error = f"{error.get('type')}: {error.get('message')}{where}"
-        verdict.traceback = error.get("traceback")
-        verdict.kind, verdict.error_type, verdict.error_line = "error", error.get("type"), error.get("line")
+                         seconds=result.seconds)
+    if reference.error is not None:
+        raise RuntimeError(f"the reference of {exercise.id} failed on case {case.name}: {reference.error.text()}")
+    if result.error is not None:
+        verdict.error = result.error.text()
+        verdict.traceback = result.error.traceback
+        verdict.kind, verdict.error_type, verdict.error_line = "error", result.error.type, result.error.line
         return verdict
-    verdict.output = result.get("output")
+    verdict.output = result.output
     problems: list[str] = []
-    banned = result.get("banned_used") or []
+    banned = result.banned_used
     if banned:
         problems.append("called a banned built-in: " + ", ".join(banned))
 
     tolerance = scaled(exercise.tolerance(dtype), case.tolerance_scale)
     expect = Expectation(dtype=exercise.output_dtype or dtype, device=device)
     errors = Errors()
-    mismatch = compare_values(reference["output"], verdict.output, tolerance, expect, errors)
+    mismatch = compare_values(reference.output, verdict.output, tolerance, expect, errors)
     verdict.max_abs_err, verdict.max_rel_err = errors.max_abs, errors.max_rel
     if mismatch:
         problems.append(mismatch.message)
         verdict.detail = mismatch.detail
-    problems += _mutations(sub_request, result.get("inputs_after"), names)
+    problems += _mutations(sub_request, result.inputs_after, names)
     if not mismatch:
-        problems += _gradient_problems(exercise, reference.get("grads"), result.get("grads"), dtype, names,
+        problems += _gradient_problems(exercise, reference.grads, result.grads, dtype, names,
                                        case.tolerance_scale)
-        problems += run_properties(exercise, case, verdict.output, reference["output"])
+        problems += run_properties(exercise, case, verdict.output, reference.output)
     verdict.passed = not problems
     verdict.error = "; ".join(problems) or None
     verdict.kind = failure_kind(verdict.error, raised=False)
     return verdict
 
 
-def _mutations(request: dict, after: Any, names: list[str]) -> list[str]:
+def _mutations(request: CaseRequest, after: Any, names: list[str]) -> list[str]:
     import torch
 
     if not isinstance(after, dict):
         return []
-    sent = {str(i): v for i, v in enumerate(request["args"]) if isinstance(v, torch.Tensor)}
-    sent.update({k: v for k, v in request["kwargs"].items() if isinstance(v, torch.Tensor)})
+    sent = dict(tensor_slots(request.args, request.kwargs))
     changed = []
     for slot, before in sent.items():
         now = after.get(slot)
@@ -105,23 +103,23 @@ def _mutations(request: dict, after: Any, names: list[str]) -> list[str]:
     return [f"modified its input `{_slot_name(s, names)}` in place" for s in changed]
 
 
-def _gradient_problems(exercise: Exercise, reference: Any, got: Any, dtype: str,
+def _gradient_problems(exercise: Exercise, reference: Gradients | None, got: Gradients | None, dtype: str,
                        names: list[str], tolerance_scale: float = 1.0) -> list[str]:
-    if not isinstance(reference, dict) or "error" in reference:
+    if reference is None or reference.error is not None:
         return []
-    if not isinstance(got, dict):
+    if got is None:
         return ["no gradients came back"]
-    if "error" in got:
-        return [f"gradient: {got['error']}"]
+    if got.error is not None:
+        return [f"gradient: {got.error}"]
     tolerance = scaled(exercise.tolerance(dtype, grad=True), tolerance_scale)
     expect = Expectation(dtype=dtype, device=None)
     problems = []
     for group, label in (("inputs", "input"), ("params", "parameter")):
-        for name, ref_grad in reference.get(group, {}).items():
+        for name, ref_grad in getattr(reference, group).items():
             shown = _slot_name(name, names) if group == "inputs" else name
             if ref_grad is None:
                 continue
-            sub_grad = got.get(group, {}).get(name)
+            sub_grad = getattr(got, group).get(name)
             if sub_grad is None:
                 problems.append(f"wrong gradient: no gradient reached {label} `{shown}`")
                 continue

@@ -6,9 +6,11 @@ from __future__ import annotations
 import inspect
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from llmprep.execution.calling import CaseOutcome, CaseRequest, cast_floats
 from llmprep.exercises import Exercise
 from llmprep.grading.cases import Case, load_mistakes, load_module, reference_entry
 from llmprep.grading.compare import CaseResult, values_match
@@ -18,33 +20,8 @@ from llmprep.grading.plan import plan_cases
 from llmprep.grading.verdict import CheckReport, Diagnosis
 
 
-def _cast(value: Any, dtype) -> Any:
-    import torch
-
-    if isinstance(value, torch.Tensor):
-        return value.to(dtype) if value.is_floating_point() else value.clone()
-    if isinstance(value, list):
-        return [_cast(v, dtype) for v in value]
-    if isinstance(value, tuple):
-        return tuple(_cast(v, dtype) for v in value)
-    if isinstance(value, dict):
-        return {k: _cast(v, dtype) for k, v in value.items()}
-    return value
-
-
-def _clone(value: Any) -> Any:
-    import torch
-
-    if isinstance(value, torch.Tensor):
-        return value.clone()
-    if isinstance(value, (list, tuple)):
-        return type(value)(_clone(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _clone(v) for k, v in value.items()}
-    return value
-
-
-def build_requests(exercise: Exercise, cases: list[Case], dtype: str, seed: int) -> tuple[list[dict], list[dict]]:
+def build_requests(exercise: Exercise, cases: list[Case], dtype: str,
+                   seed: int) -> tuple[list[CaseRequest], list[CaseRequest]]:
     """Per case, the request for the submission (inputs in `dtype`) and for the reference and
     mistakes (the same values, in float64)."""
     import torch
@@ -59,55 +36,49 @@ def build_requests(exercise: Exercise, cases: list[Case], dtype: str, seed: int)
             torch.manual_seed(case_seed)
             state_dict = {k: v.detach().to(torch_dtype) for k, v in reference(**case.init).state_dict().items()}
         grad = exercise.differentiable if case.grad is None else case.grad
-        rounded_args = _cast(list(case.args), torch_dtype)
-        rounded_kwargs = _cast(dict(case.kwargs), torch_dtype)
-        common = {"init": dict(case.init), "grad": grad, "seed": case_seed, "cotangent_seed": case_seed + 1}
-        submission_requests.append({**common, "args": rounded_args, "kwargs": rounded_kwargs,
-                                    "state_dict": state_dict, "dtype": dtype, "cotangent_dtype": dtype})
-        reference_requests.append({
-            **common, "args": _cast(rounded_args, torch.float64), "kwargs": _cast(rounded_kwargs, torch.float64),
-            "state_dict": None if state_dict is None else _cast(state_dict, torch.float64),
-            "dtype": "float64", "cotangent_dtype": dtype,
-        })
+        submission = CaseRequest(args=cast_floats(list(case.args), torch_dtype),
+                                 kwargs=cast_floats(dict(case.kwargs), torch_dtype), init=dict(case.init),
+                                 state_dict=state_dict, dtype=dtype, seed=case_seed, grad=grad,
+                                 cotangent_seed=case_seed + 1, cotangent_dtype=dtype)
+        submission_requests.append(submission)
+        reference_requests.append(replace(
+            submission, args=cast_floats(submission.args, torch.float64),
+            kwargs=cast_floats(submission.kwargs, torch.float64),
+            state_dict=None if state_dict is None else cast_floats(state_dict, torch.float64), dtype="float64"))
     return submission_requests, reference_requests
 
 
-def run_trusted(exercise: Exercise, implementation: Any, request: dict) -> dict:
-    """Run the reference or a mistake in this process, the way the worker runs a submission."""
-    import torch
-
-    from llmprep.grading.worker import run_case
+def run_trusted(exercise: Exercise, implementation: Any, request: CaseRequest) -> CaseOutcome:
+    """Run the reference or a mistake in this process, the way the worker runs a submission (under
+    one torch thread); an exception becomes the outcome's error, with the line of the
+    implementation's own file (the corpus and the content tests read it)."""
+    from llmprep.execution.calling import ErrorInfo, clone_values, run_case
+    from llmprep.execution.trusted import one_torch_thread
 
     harness = load_module(exercise, exercise.harness).run if exercise.harness else None
-    request = {**request, "args": _clone(request["args"]), "kwargs": _clone(request["kwargs"]),
-               "state_dict": _clone(request.get("state_dict"))}
-    # One thread, as in the worker: with the default pool, the many small ops of a case (a harness
-    # calls the entry several times) run many times slower on a busy machine.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
+    request = replace(request, args=clone_values(request.args), kwargs=clone_values(request.kwargs),
+                      state_dict=clone_values(request.state_dict))
     try:
-        return run_case(implementation, exercise.kind, request, "cpu", harness)
+        with one_torch_thread():
+            return run_case(implementation, exercise.kind, request, "cpu", harness)
     except Exception as exc:  # a mistake may well crash on some inputs
-        return {"error": _trusted_error(exc, implementation)}
-    finally:
-        torch.set_num_threads(threads)
+        return CaseOutcome(error=ErrorInfo(type(exc).__name__, str(exc), _own_line(exc, implementation)))
 
 
-def _trusted_error(exc: Exception, implementation: Any) -> dict:
-    """The error of an in-process run, with the line of the implementation's own file."""
+def _own_line(exc: Exception, implementation: Any) -> int | None:
+    """The last line of the implementation's own file in the exception's traceback."""
     import traceback
 
     try:
         source = inspect.getsourcefile(implementation)
     except TypeError:
-        source = None
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if source and f.filename == source]
-    return {"type": type(exc).__name__, "message": str(exc), "line": frames[-1].lineno if frames else None,
-            "traceback": "".join(traceback.format_exception_only(type(exc), exc))}
+        return None
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == source]
+    return frames[-1].lineno if frames else None
 
 
-def diagnose(exercise: Exercise, cases: list[Case], verdicts: list[CaseResult], requests: list[dict],
-             dtype: str, lang: str, run: Callable[[Any, int], dict] | None = None) -> list[Diagnosis]:
+def diagnose(exercise: Exercise, cases: list[Case], verdicts: list[CaseResult], requests: list[CaseRequest],
+             dtype: str, lang: str, run: Callable[[Any, int], CaseOutcome] | None = None) -> list[Diagnosis]:
     """Mistakes that reproduce the submission's output on every case it got wrong by value.
 
     Each mistake runs on the submission's own inputs in the submission's dtype (on the CPU),
@@ -126,14 +97,14 @@ def diagnose(exercise: Exercise, cases: list[Case], verdicts: list[CaseResult], 
         for i in failing:
             tolerance = scaled(exercise.tolerance(dtype), cases[i].tolerance_scale)
             outcome = (run(mistake.implementation, i) if run is not None
-                       else run_trusted(exercise, mistake.implementation, {**requests[i], "grad": False}))
-            if "error" in outcome or not values_match(outcome["output"], verdicts[i].output, tolerance):
+                       else run_trusted(exercise, mistake.implementation, replace(requests[i], grad=False)))
+            if outcome.error is not None or not values_match(outcome.output, verdicts[i].output, tolerance):
                 matched = False
                 break
         for i in raising if matched else []:
             outcome = (run(mistake.implementation, i) if run is not None
-                       else run_trusted(exercise, mistake.implementation, {**requests[i], "grad": False}))
-            if "error" not in outcome or outcome["error"].get("type") != verdicts[i].error_type:
+                       else run_trusted(exercise, mistake.implementation, replace(requests[i], grad=False)))
+            if outcome.error is None or outcome.error.type != verdicts[i].error_type:
                 matched = False
                 break
         if matched:
@@ -166,11 +137,11 @@ def _grade_trusted(exercise: Exercise, implementation: Any, dtype: str, seed: in
     plan, runs = memo[key]
     names = _parameter_names(exercise)
 
-    def run(impl: Any, index: int, *, grad: bool = True) -> dict:
+    def run(impl: Any, index: int, *, grad: bool = True) -> CaseOutcome:
         run_key = (id(impl), index, grad)
         if run_key not in runs:
             request = plan.sub_requests[index]
-            runs[run_key] = run_trusted(exercise, impl, request if grad else {**request, "grad": False})
+            runs[run_key] = run_trusted(exercise, impl, request if grad else replace(request, grad=False))
         return runs[run_key]
 
     verdicts = [judge_case(exercise, case, names, plan.sub_requests[index], plan.references[index],

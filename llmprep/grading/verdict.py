@@ -38,6 +38,7 @@ class CheckReport:
     duration_s: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     lang: str = "en"
+    sandbox: dict = field(default_factory=dict)  # which isolation layers held the worker
 
     @property
     def first_failure(self) -> CaseResult | None:
@@ -60,4 +61,5 @@ class CheckReport:
             "stderr": self.stderr,
             "duration_s": round(self.duration_s, 3),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "sandbox": self.sandbox,
         }

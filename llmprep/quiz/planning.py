@@ -17,8 +17,8 @@ from llmprep.quiz.messages import words
 from llmprep.quiz.schema import GENERATED_ID, Question
 
 DEFAULT_COUNT = 10
-# Generated questions cost a few ms each; no session needs more than this many.
-MAX_GENERATED = 500
+# Generated questions cost ~8 ms each, all made before the first is asked; no session needs more.
+MAX_GENERATED = 100
 # A selector picks n of the candidates; the seed makes the pick reproducible.
 Selector = Callable[[Sequence[Question], int, int], list[Question]]
 
@@ -208,8 +208,7 @@ def search_questions(questions: Sequence[Question], text: str) -> list[Question]
     needle = normalize(text).casefold()
     found = []
     for question in questions:
-        texts = question.texts() + ([question.answer] if question.type == "short" else [])
-        haystack = " ".join(normalize(t.get(lang)).casefold() for t in texts for lang in ("en", "zh"))
+        haystack = " ".join(normalize(t.get(lang)).casefold() for t in question.texts() for lang in ("en", "zh"))
         if needle in haystack or needle in question.id:
             found.append(question)
     return found

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -133,6 +133,10 @@ class Question(Strict):
     Subclasses define `answer`, and: `type_problems`, `grade`, `answer_text`, `answer_words`,
     `body_lines` and `answer_json` (the answer in the bank's terms, as JSON).
     """
+
+    # True for a type the person grades (its `grade` never gives a verdict): its model answer is
+    # shown before the rating.
+    self_graded: ClassVar[bool] = False
 
     id: str
     topic: str
@@ -271,7 +275,8 @@ class Paper(Strict):
 
     def cite(self, section: str | None = None) -> str:
         """'Vaswani et al. 2017, Attention Is All You Need, §3.2.1'."""
-        return f"{self.authors} {self.year}, {self.title}" + (f", {section}" if section else "")
+        where = f", {section}" if section else ""
+        return f"{self.authors} {self.year}, {self.title}{where}" + (f" (arXiv:{self.arxiv})" if self.arxiv else "")
 
 
 class SourcesFile(Strict):

@@ -187,8 +187,10 @@ def run_session(questions: Sequence[Question], *, seed: int, lang: str, answers:
                 answer=question.answer_json(), choice_order=presented.choice_order, note=grade.note,
                 seconds=clock() - shown_at,
             )
-            _rate(result, presented, answers, view, lang, on_answer)
-            results.append(result)
+            try:
+                _rate(result, presented, answers, view, lang, on_answer)
+            finally:  # EOF or Ctrl-C at a rating prompt: the answer was recorded, so it is reported too
+                results.append(result)
         finished = True
     except (EOFError, KeyboardInterrupt):
         view.stopped(len(results), len(questions))
@@ -230,6 +232,8 @@ def _rate(result: AnswerResult, presented: PresentedQuestion, answers: AnswerSou
             result.rating = None
             _final(result, on_answer)
             raise
+        if result.rating is not None and not answers.interactive:
+            view.echo(str(result.rating))  # the rating line read from the pipe, for the transcript
         result.self_graded = result.rating is not None
         result.correct = None if result.rating is None else result.rating != AGAIN
         if result.rating is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Literal
+from typing import ClassVar, Literal
 
 from llmprep.quiz.answers import normalize
 from llmprep.quiz.messages import words
@@ -19,11 +19,16 @@ from llmprep.quiz.schema import Accept, AnswerParseError, Grade, Loc, Question, 
 
 
 def mentions(text: str, keyword: str) -> bool:
-    """True when `keyword` occurs in `text`, at the start of a word when it starts with a letter or digit."""
+    """True when `keyword` occurs in `text`; a word-like keyword only at the start of a word.
+
+    A stem of five letters or more matches any word it begins ("saturat" in "saturates"); a
+    shorter word takes at most a three-letter ending ("add" in "adds", "added", not "additional").
+    """
     haystack = normalize(text).casefold()
     needle = normalize(keyword).casefold()
     if needle[:1].isascii() and needle[:1].isalnum():
-        return re.search(r"(?<![a-z0-9])" + re.escape(needle), haystack) is not None
+        ending = r"" if len(needle) >= 5 else r"[a-z]{0,3}(?![a-z0-9])"
+        return re.search(r"(?<![a-z0-9])" + re.escape(needle) + ending, haystack) is not None
     return needle in haystack
 
 
@@ -45,6 +50,7 @@ class ShortQuestion(Question):
     type: Literal["short"]
     answer: Text
     accept: Accept | None = None
+    self_graded: ClassVar[bool] = True
 
     def texts(self) -> list[Text]:
         """The common texts and the model answer."""
@@ -62,7 +68,9 @@ class ShortQuestion(Question):
 
     def key_points(self, lang: str) -> list[str]:
         """Each key point named by its first keywords ('variance / magnitude')."""
-        return [" / ".join(group[:2]) for group in self.accept.get(lang)] if self.accept else []
+        if self.accept is None:
+            return []
+        return [" / ".join(keyword.strip() for keyword in group[:2]) for group in self.accept.get(lang)]
 
     def answer_text(self, choice_order: list[int] | None, lang: str) -> str:
         """The model answer."""

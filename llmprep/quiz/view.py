@@ -80,7 +80,7 @@ def reveal_answer(question: Question, lang: str, bank: Bank, choice_order: list[
     say = words(lang)
     lines = [""]
     if show_answer:
-        label = say["model"] if question.type == "short" else say["answer"]
+        label = say["model"] if question.self_graded else say["answer"]
         lines.append(f"[bold]{label}:[/bold] {escape(reflow(question.answer_words(choice_order, lang)))}")
     lines.append(f"[bold]{say['why']}:[/bold] {escape(reflow(question.explanation.get(lang)))}")
     for source in question.sources:
@@ -137,9 +137,9 @@ class ConsoleView:
         elif result.note:
             verdict += f"  [dim]({escape(result.note)})[/dim]"
         self.console.print(verdict)
-        # A short question's model answer was shown before its rating.
+        # A self-graded question's model answer was shown before its rating.
         self.console.print(reveal_answer(presented.question, self.lang, self.bank, presented.choice_order,
-                                         show_answer=presented.question.type != "short"))
+                                         show_answer=not presented.question.self_graded))
         self.console.print()
 
     def stopped(self, answered: int, total: int) -> None:
@@ -152,7 +152,8 @@ class ConsoleView:
         from rich.table import Table
 
         say = self.words
-        table = Table(title=say["seed_title"].format(score=say["score"], seed=result.seed), title_justify="left")
+        self.console.print(say["seed_title"].format(score=say["score"], seed=result.seed))
+        table = Table()
         table.add_column(say["topic"], no_wrap=True)
         for name in (say["answered"], say["right"], say["wrong"], say["ungraded"], say["score"]):
             table.add_column(name, justify="right")

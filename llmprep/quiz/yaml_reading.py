@@ -2,7 +2,7 @@
 
 A bank file is a regular file of at most 1 MiB, UTF-8, without YAML aliases (a 550-byte
 "billion laughs" file, or `answer: &r [1, *r]`, expands without end), nested at most 64
-deep, with at most 20,000 values (each costs a node and a check) and no number longer than
+deep, with at most 10,000 values (each costs a node and a check) and no number longer than
 400 characters (Python refuses to read a 100,000-digit integer). The events are scanned for these before any node is built, so each check costs
 one pass over the text.
 """
@@ -20,9 +20,9 @@ import yaml
 MAX_BYTES = 1 << 20
 MAX_DEPTH = 64
 MAX_DIGITS = 400
-# The whole bank (300+ questions in 16 files) is about 20,000 events, its largest file under 2,000;
-# each event costs ~50 µs to scan, build and check on a busy machine, so this keeps a file near a second.
-MAX_EVENTS = 20_000
+# The whole bank (513 questions in 26 files) is about 30,000 events, its largest file about 1,600;
+# each event costs ~50 µs to scan, build and check on a busy machine, so this keeps a file near half a second.
+MAX_EVENTS = 10_000
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NUMBERISH = re.compile(r"^[-+]?[0-9_.,:eE+-]+$")
 

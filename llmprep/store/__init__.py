@@ -5,16 +5,9 @@
 `llmprep.store.transfer` exports and imports. See `database` for the guarantees.
 """
 
-from llmprep.store.database import (
-    BUSY_TIMEOUT_S,
-    STORE_FILE,
-    Store,
-    default_store_path,
-    iso,
-    open_store,
-    parse_time,
-)
+from llmprep.store.database import BUSY_TIMEOUT_S, STORE_FILE, default_store_path, iso, parse_time
 from llmprep.store.migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from llmprep.store.opening import Store, open_store
 from llmprep.store.reviews import AdvanceCard, CardRow, ReviewRecord, replay
 
 __all__ = ["APPLICATION_ID", "BUSY_TIMEOUT_S", "MIGRATIONS", "SCHEMA_VERSION",

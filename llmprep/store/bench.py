@@ -62,25 +62,26 @@ class BenchRuns:
     @database_errors
     def earlier_row(self, device_name: str, exercise: str, backend: str, size: Any, dtype: str,
                     before_run: int | None = None) -> dict | None:
-        """The latest row measured before run `before_run` (default: any) with the same device, exercise,
-        backend, size and dtype, with its `run_id` and `run_at`; None when there is none."""
+        """The latest row with a median measured before run `before_run` (default: any) with the same device,
+        exercise, backend, size and dtype, with its `run_id` and `run_at`; None when there is none."""
         found = self._db.execute(
             "SELECT b.row, r.id, r.run_at FROM bench_rows b JOIN bench_runs r ON r.id = b.run_id"
             " WHERE r.device_name = ? AND b.exercise IS ? AND b.backend IS ? AND b.size IS ? AND b.dtype IS ?"
-            " AND r.id < ? ORDER BY r.run_at DESC, r.id DESC, b.rowid DESC LIMIT 1",
+            " AND typeof(b.median_ms) IN ('real', 'integer') AND r.id < ? ORDER BY r.run_at DESC, r.id DESC, b.rowid DESC LIMIT 1",
             (device_name, exercise, backend, size_key(size), dtype,
              before_run if before_run is not None else _LATEST)).fetchone()
         return None if found is None else {**json.loads(found[0]), "run_id": found[1], "run_at": found[2]}
 
     @database_errors
     def best_rows(self) -> list[dict]:
-        """The fastest row ever measured per (device, exercise, backend, size, dtype), each with `device_name` and `run_at`."""
+        """The fastest row ever measured per (device, exercise, backend, size, dtype), each with `device_name` and
+        `run_at`. Rows whose median is not a number (imported before imports were checked) are left out."""
         rows = self._db.execute(
             "SELECT r.device_name, r.run_at, b.row FROM bench_rows b JOIN bench_runs r ON r.id = b.run_id"
-            " WHERE b.median_ms IS NOT NULL AND b.rowid = (SELECT b2.rowid FROM bench_rows b2"
+            " WHERE typeof(b.median_ms) IN ('real', 'integer') AND b.rowid = (SELECT b2.rowid FROM bench_rows b2"
             " JOIN bench_runs r2 ON r2.id = b2.run_id WHERE r2.device_name = r.device_name"
             " AND b2.exercise IS b.exercise AND b2.backend IS b.backend AND b2.size IS b.size AND b2.dtype IS b.dtype"
-            " AND b2.median_ms IS NOT NULL ORDER BY b2.median_ms, b2.rowid LIMIT 1)"
+            " AND typeof(b2.median_ms) IN ('real', 'integer') ORDER BY b2.median_ms, b2.rowid LIMIT 1)"
             " ORDER BY r.device_name, b.exercise, b.backend, b.dtype, b.size")
         return [{**json.loads(row), "device_name": device_name, "run_at": run_at} for device_name, run_at, row in rows]
 

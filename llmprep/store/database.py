@@ -1,4 +1,4 @@
-"""The progress database: one SQLite file in the data directory, one connection per `Store`.
+"""The progress database: one SQLite file in the data directory, one connection per `Store` (see `opening`).
 
 WAL mode and a busy timeout let two llmprep processes write at once; every write is one short
 `BEGIN IMMEDIATE` transaction, so an answer is on disk when it is recorded and a read-modify-write
@@ -13,20 +13,19 @@ import live in `llmprep.store.transfer`.
 from __future__ import annotations
 
 import functools
-import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from llmprep.errors import UserError
-from llmprep.store.migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 STORE_FILE = "llmprep.sqlite3"
 BUSY_TIMEOUT_S = 30.0
+PATIENT_FOR_S = 1.0  # waiting longer than this for the write lock is worth telling the user (on_wait)
 
 
 def default_store_path(create_dir: bool = True) -> Path:
@@ -58,7 +57,7 @@ def new_uid() -> str:
     return uuid.uuid4().hex
 
 
-def _moved_aside(path: Path) -> str:
+def moved_aside(path: Path) -> str:
     return f"move it aside (mv '{path}' '{path}.broken') and llmprep starts a new one; nothing else is touched"
 
 
@@ -83,6 +82,9 @@ class Database:
         self.connection = connection
         self.read_only = read_only  # a snapshot of a file llmprep may not write: writes are refused
         self.database = self  # so `database_errors` finds it on the parts and here alike
+        # Called once when a write has waited PATIENT_FOR_S for another process's lock (e.g. a long import),
+        # so a command can say why it pauses; it then waits up to BUSY_TIMEOUT_S in all.
+        self.on_wait: Callable[[], None] | None = None
 
     def user_error(self, error: sqlite3.DatabaseError) -> UserError:
         """What a SQLite error means for the user, naming the file and what to do."""
@@ -95,7 +97,7 @@ class Database:
         if "disk" in message and "full" in message:
             return UserError("the disk is full", where=str(self.path), fix="free some space and retry")
         return UserError(f"the progress database is damaged ({message})", where=str(self.path),
-                         fix=_moved_aside(self.path))
+                         fix=moved_aside(self.path))
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -103,13 +105,29 @@ class Database:
         cannot change under us, and two processes wait for each other (busy timeout), never lose a write."""
         if self.read_only:
             raise read_only_error(self.path)
-        self.connection.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             yield self.connection
         except BaseException:
             self.connection.execute("ROLLBACK")
             raise
         self.connection.execute("COMMIT")
+
+    def _begin(self) -> None:
+        if self.on_wait is None:
+            self.connection.execute("BEGIN IMMEDIATE")
+            return
+        self.connection.execute(f"PRAGMA busy_timeout = {int(PATIENT_FOR_S * 1000)}")
+        try:
+            self.connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            self.on_wait()
+            self.connection.execute(f"PRAGMA busy_timeout = {int((BUSY_TIMEOUT_S - PATIENT_FOR_S) * 1000)}")
+            self.connection.execute("BEGIN IMMEDIATE")
+        finally:
+            self.connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 
     def rows(self, sql: str, args: tuple = ()) -> list[dict[str, Any]]:
         """The rows of a query as dicts keyed by column name."""
@@ -128,191 +146,3 @@ def read_only_error(path: Path) -> UserError:
     """The error for a write into a progress database llmprep may only read."""
     return UserError("the progress database is read-only", where=str(path),
                      fix="make the file and its directory writable, or set LLMPREP_HOME elsewhere")
-
-
-class Store:
-    """An open progress database. Use `open_store()`; close it (or use `with`) when done."""
-
-    def __init__(self, database: Database):
-        from llmprep.store.bench import BenchRuns
-        from llmprep.store.checks import CheckAttempts
-        from llmprep.store.reviews import Reviews
-
-        self.database = database
-        self.path = database.path
-        self._db = database.connection
-        self.reviews = Reviews(database)
-        self.checks = CheckAttempts(database)
-        self.bench = BenchRuns(database)
-
-    # The flat names of the single-class store, kept while callers move to the parts.
-    _MOVED = {"record_review": ("reviews", "record"), "due_cards": ("reviews", "due_cards"),
-              "next_due": ("reviews", "next_due"), "scheduled_card_ids": ("reviews", "scheduled_card_ids"),
-              "card_state": ("reviews", "card_state"), "reviews_log": ("reviews", "log"),
-              "record_check_attempt": ("checks", "record_attempt"), "exercise_status": ("checks", "status"),
-              "exercise_summary": ("checks", "summary"), "record_solution_viewed": ("checks", "record_solution_view"),
-              "solution_views": ("checks", "solution_views"), "record_bench_rows": ("bench", "record_run"),
-              "previous_bench_rows": ("bench", "previous_rows"), "best_bench_rows": ("bench", "best_rows")}
-
-    def __getattr__(self, name: str):
-        moved = Store._MOVED.get(name)
-        if moved is None:
-            raise AttributeError(name)
-        return getattr(getattr(self, moved[0]), moved[1])
-
-    @property
-    def read_only(self) -> bool:
-        """True for a snapshot of a file llmprep may not write."""
-        return self.database.read_only
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Close the connection (everything is already committed)."""
-        self._db.close()
-
-    @database_errors
-    def counts(self, topic: str | None = None) -> dict[str, int]:
-        """How much is stored (what a reset would delete): reviews, cards, and, without a topic, the rest."""
-        if topic is not None:
-            return {"reviews": self.database.count("reviews", topic), "cards": self.database.count("cards", topic)}
-        return {table: self.database.count(table) for table in
-                ("reviews", "cards", "check_attempts", "solution_views", "bench_runs")}
-
-    @database_errors
-    def reset(self, topic: str | None = None) -> dict[str, int]:
-        """Delete the quiz progress of one topic, or (no topic) everything; returns what was deleted."""
-        with self.database.write() as db:
-            deleted = self.counts(topic)  # inside the write lock: exactly what is about to go
-            if topic is not None:
-                db.execute("DELETE FROM content_changes WHERE card_id IN (SELECT card_id FROM cards WHERE topic = ?)",
-                           (topic,))
-                db.execute("DELETE FROM reviews WHERE topic = ?", (topic,))
-                db.execute("DELETE FROM cards WHERE topic = ?", (topic,))
-                return deleted
-            for table in ("reviews", "cards", "content_changes", "check_attempts", "solution_views", "bench_rows",
-                          "bench_runs"):
-                db.execute(f"DELETE FROM {table}")
-            return deleted
-
-
-def open_store(path: Path | None = None, *, read_only: bool = False) -> Store:
-    """Open (creating or upgrading as needed) the progress database; `with open_store() as store: ...`.
-
-    `read_only`: for commands that only read. When the file or its folder cannot be written, they
-    get a snapshot of it (or an empty store when there is none) instead of an error.
-    A file that is damaged, is not llmprep's, or was written by a newer llmprep raises
-    UserError naming the file and what to do, and is left exactly as it was.
-    """
-    if path is None:
-        path = default_store_path(create_dir=not read_only)
-    path = Path(path)
-    if read_only and not _writable(path):
-        return _open_snapshot(path)
-    try:
-        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-    except sqlite3.Error as error:
-        raise UserError(f"cannot open the progress database ({error})", where=str(path),
-                        fix="check that the directory exists and is writable, or set LLMPREP_HOME") from error
-    database = Database(path, connection)
-    _prepare_or_close(database, _prepare)
-    return Store(database)
-
-
-def _writable(path: Path) -> bool:
-    """Whether SQLite could write `path` and its -wal/-shm files beside it (probed, since root ignores modes)."""
-    folder = path.parent
-    if not folder.is_dir():
-        return False
-    if path.exists() and not os.access(path, os.W_OK):
-        return False
-    try:
-        probe = folder / f".{path.name}.probe-{uuid.uuid4().hex[:8]}"
-        probe.touch()
-        probe.unlink()
-    except OSError:
-        return False
-    return True
-
-
-def _open_snapshot(path: Path) -> Store:
-    """A read-only store in memory: a copy of `path`, upgraded there, or empty when there is no file."""
-    memory = sqlite3.connect(":memory:", isolation_level=None)
-    if path.exists():
-        source = None
-        for options in ("mode=ro", "immutable=1"):  # WAL needs its -shm file; immutable does without
-            try:
-                source = sqlite3.connect(f"file:{path}?{options}", uri=True, timeout=BUSY_TIMEOUT_S)
-                source.execute("PRAGMA schema_version").fetchone()
-                break
-            except sqlite3.DatabaseError as error:
-                if source is not None:
-                    source.close()
-                source, last_error = None, error
-        if source is None:
-            memory.close()
-            raise Database(path, memory).user_error(last_error)
-        try:
-            _prepare_or_close(Database(path, source), _refuse_foreign)
-            source.backup(memory)
-        finally:
-            source.close()
-    database = Database(path, memory)
-    _prepare_or_close(database, _migrate)
-    database.read_only = True
-    return Store(database)
-
-
-def _prepare_or_close(database: Database, step) -> None:
-    try:
-        step(database)
-    except UserError:
-        database.connection.close()
-        raise
-    except sqlite3.DatabaseError as error:
-        database.connection.close()
-        raise database.user_error(error) from error
-
-
-def _prepare(database: Database) -> None:
-    db = database.connection
-    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    # Read before anything writes: a file that is not ours must stay exactly as it was.
-    _refuse_foreign(database)
-    if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-        db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA foreign_keys = ON")
-    _migrate(database)
-
-
-def _refuse_foreign(database: Database) -> None:
-    db, path = database.connection, database.path
-    application_id = db.execute("PRAGMA application_id").fetchone()[0]
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    has_tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
-    if application_id != APPLICATION_ID and (application_id != 0 or has_tables or version != 0):
-        raise UserError("this file is an SQLite database, but not llmprep's progress database", where=str(path),
-                        fix=_moved_aside(path) + "; or set LLMPREP_HOME to another directory")
-    if version > SCHEMA_VERSION:
-        raise UserError(f"the progress database was written by a newer llmprep (schema {version}; this one knows "
-                        f"up to {SCHEMA_VERSION}), so it is left untouched", where=str(path),
-                        fix="upgrade llmprep (pip install -U llmprep), or set LLMPREP_HOME to another directory")
-
-
-def _migrate(database: Database) -> None:
-    db = database.connection
-    if db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
-        return
-    with database.write():
-        # Read again under the write lock: another process may have just migrated.
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0:
-            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        for statements in MIGRATIONS[version:]:
-            for statement in statements:
-                db.execute(statement)
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

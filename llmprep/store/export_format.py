@@ -24,7 +24,7 @@ from pydantic import (
 
 EXPORT_FORMAT = "llmprep-progress"
 EXPORT_VERSION = 1
-MAX_IMPORT_BYTES = 64 * 1024 * 1024
+MAX_IMPORT_BYTES = 32 * 1024 * 1024  # ~160,000 reviews; parsing takes about 10x the size in memory
 MAX_ENTRIES = 1_000_000
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 INT64_MAX = 2**63 - 1

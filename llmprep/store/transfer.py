@@ -32,7 +32,7 @@ from llmprep.store.migrations import SCHEMA_VERSION
 from llmprep.store.reviews import AdvanceCard, ReviewRecord, insert_review, rebuild_card
 
 if TYPE_CHECKING:
-    from llmprep.store.database import Store
+    from llmprep.store.opening import Store
 
 # Entries written per transaction; each transaction holds the write lock for milliseconds, and the
 # lock is then left free for as long again, so a quiz waiting on it (busy timeout) gets in.
@@ -41,13 +41,9 @@ MAX_PAUSE_S = 0.05
 FIX_EXPORT = "import a file written by `llmprep progress export`"
 
 
+@database_errors
 def export_document(store: Store) -> dict[str, Any]:
     """Everything in the store as one versioned JSON document (cards are rebuilt from the log on import)."""
-    return _export_document(store)
-
-
-@database_errors
-def _export_document(store: Store) -> dict[str, Any]:
     attempts = store.database.rows("SELECT uid, exercise_id, passed, attempted_at, seed, device, dtype, duration_s,"
                                    " details FROM check_attempts ORDER BY attempted_at, id")
     for attempt in attempts:
@@ -147,14 +143,10 @@ def parse_export(data: bytes | str, source: str) -> Export:
                         fix=FIX_EXPORT) from error
 
 
+@database_errors
 def import_export(store: Store, export: Export, advance: AdvanceCard) -> dict[str, int]:
     """Merge a validated export into the store; entries already here (same uid) are skipped and the
     cards touched are rebuilt by replaying their whole review log. Returns what was added."""
-    return _import(store, export, advance)
-
-
-@database_errors
-def _import(store: Store, export: Export, advance: AdvanceCard) -> dict[str, int]:
     from datetime import datetime
 
     database = store.database
@@ -218,7 +210,3 @@ def _batches(items: list, size: int = BATCH_SIZE):
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
-
-def import_progress(store: Store, path: Path, advance: AdvanceCard) -> dict[str, int]:
-    """Validate the export at `path` whole, then merge it in. Returns what was added."""
-    return import_export(store, read_export(path), advance)

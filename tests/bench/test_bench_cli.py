@@ -11,6 +11,8 @@ import torch
 
 from llmprep.bench.results import ROW_KEYS
 
+pytestmark = pytest.mark.slow  # every test runs a bench (worker processes, timing budgets)
+
 FAST = ("--exercise", "softmax", "--quick", "--budget", "0.03")
 
 
@@ -75,17 +77,16 @@ import os
 import torch
 
 def softmax(x, dim=-1):
-    with open({log!r}, "a") as log:
-        log.write(f"{{os.getpid()}}\\n")
+    if os.getpid() == {parent}:  # the sandbox lets the file write nowhere: it shows where it runs by failing
+        raise RuntimeError("your code ran in llmprep's own process")
     e = (x - x.amax(dim=dim, keepdim=True)).exp()
     return e / e.sum(dim=dim, keepdim=True)
 """
 
 
 def test_file_is_checked_then_timed_and_exported_in_the_worker(run_cli, tmp_path):
-    log = tmp_path / "pids.txt"
     submission = tmp_path / "mine.py"
-    submission.write_text(CORRECT.format(log=str(log)))
+    submission.write_text(CORRECT.format(parent=os.getpid()))
     document = bench_json(run_cli, str(submission), "--exercise", "softmax", "--size", "1", "--budget", "0.03",
                           "--backend", "submission", "--backend", "onnxruntime")
     assert document["check"]["passed"] is True
@@ -94,8 +95,6 @@ def test_file_is_checked_then_timed_and_exported_in_the_worker(run_cli, tmp_path
     assert by_backend["submission"]["median_ms"] > 0 and by_backend["submission"]["correct"] is True
     onnx = by_backend["onnxruntime"]
     assert onnx["provider"] == "CPUExecutionProvider" and onnx["correct"] is True and onnx["median_ms"] > 0
-    pids = {int(line) for line in log.read_text().split()}
-    assert pids and os.getpid() not in pids  # your code ran only in child processes
 
 
 def test_a_failing_file_is_not_timed(run_cli, tmp_path):

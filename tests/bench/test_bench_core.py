@@ -106,6 +106,7 @@ class Attention(torch.nn.Module):
         return weights @ v
 
 
+@pytest.mark.slow  # 12.9 s measured: an ONNX export
 def test_onnx_export_and_cpu_session_reproduce_torch(tmp_path):
     q, k, v = (torch.randn(1, 2, 8, 4) for _ in range(3))
     exported = export_module(Attention(), (q, k, v), tmp_path / "attn.onnx", ["q", "k", "v"])
@@ -117,6 +118,7 @@ def test_onnx_export_and_cpu_session_reproduce_torch(tmp_path):
     torch.testing.assert_close(fetch(), Attention()(q, k, v), atol=1e-5, rtol=1e-5)
 
 
+@pytest.mark.slow  # 3.4 s measured: an ONNX export
 def test_cuda_session_is_never_claimed_when_cuda_is_unavailable(tmp_path):
     x = torch.randn(3, 4)
     exported = export_module(torch.nn.ReLU(), (x,), tmp_path / "relu.onnx", ["x"])

@@ -9,6 +9,8 @@ import pytest
 from llmprep.bench.plan import declaration
 from llmprep.exercises import list_exercises
 
+pytestmark = pytest.mark.slow  # a bench per exercise
+
 WITH_BUILTIN = [e for e in list_exercises()
                 if (bench := declaration(e)[0]) is not None and bench.builtin is not None]
 

@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+pytestmark = pytest.mark.slow  # doctor probes the machine and exports to ONNX (16 s measured)
+
 
 @pytest.fixture(scope="module")
 def doctor_json():
@@ -67,3 +69,27 @@ def test_doctor_human_output_keeps_onnxruntime_logs_off_screen(run_cli):
     for leaked in ("[E:onnxruntime", "EP Error", "Falling back to"):
         assert leaked not in result.output
     assert "ready" in result.stdout
+
+
+def test_without_a_gpu_doctor_says_no_gpu_plainly_and_is_ready_for_the_cpu(doctor_json, run_cli):
+    _, report = doctor_json
+    if report["torch"]["cuda_available"]:
+        pytest.skip("this machine has a GPU")
+    assert report["gpu"] == {"present": False, "summary": "no GPU", "why": report["gpu"]["why"]}
+    assert report["cuda_execution_provider"]["reason"] == "no GPU"
+    assert report["ready_for"] == "CPU"
+    shown = run_cli("doctor").stdout
+    assert "no GPU" in shown and "ready for the CPU" in shown
+    assert ".so." not in shown  # no loader message about a CUDA library on a machine that has no GPU
+
+
+def test_missing_cuda_libraries_name_the_wheel_that_ships_them(monkeypatch):
+    from llmprep import doctor
+
+    monkeypatch.setattr(doctor, "_ldconfig_names", lambda: {"libcudart.so.13"})
+    monkeypatch.setattr(doctor, "_library_folders", lambda: [])
+    libraries = doctor.ort_cuda_libraries()
+    assert libraries["found"] == {"libcudart.so.13": "system (ldconfig)"}
+    assert libraries["missing"]["libcudnn.so.9"] == "nvidia-cudnn-cu13"
+    assert libraries["missing"]["libcublasLt.so.13"] == "nvidia-cublas"
+    assert libraries["fix"].startswith("pip install ") and "nvidia-cudnn-cu13" in libraries["fix"]

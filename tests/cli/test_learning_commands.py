@@ -62,6 +62,7 @@ def test_hint_in_chinese_keeps_the_language_in_the_next_command(run_cli):
     assert "llmprep hint rope --level 2 --lang zh" in result.stdout and "More" not in result.stdout
 
 
+@pytest.mark.slow  # 6.7 s measured
 def test_next_says_reviews_first_then_the_next_exercise_with_overall_progress(run_cli):
     from datetime import datetime, timedelta, timezone
 
@@ -132,3 +133,11 @@ def test_read_only_commands_work_on_a_read_only_data_folder(tmp_path):
         json.loads((tmp_path / f"{i}.out").read_text())
     assert json.loads((tmp_path / "0.out").read_text())[0]["status"] == "passed"  # read from the read-only store
     assert json.loads((tmp_path / "5.out").read_text())["exported"]["check_attempts"] == 1
+
+
+def test_the_first_command_ever_creates_the_data_folder_and_records_what_it_should(run_cli, llmprep_home):
+    assert not llmprep_home.exists()
+    result = run_cli("solution", "softmax", "--force")
+    assert result.exit_code == 0 and "not recorded" not in result.stderr
+    with open_store() as store:
+        assert [view["forced"] for view in store.checks.solution_views()] == [1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import json
 
@@ -15,6 +16,18 @@ from llmprep.grading.check import check_trusted_implementation, run_trusted
 EXERCISES = list_exercises()
 IDS = [e.id for e in EXERCISES]
 MISTAKES = [(e, m.id) for e in EXERCISES for m in load_mistakes(e)]
+# A distributed exercise's harness starts a process per rank on every call: seconds per test, so its
+# in-process runs are left to the full suite (`-m "not slow"` skips them).
+_PER_RANK_PROCESSES = {e.id for e in EXERCISES if e.topic == "distributed-training"}
+
+
+def _slow_if_distributed(exercise, *values):
+    """A pytest.param of (exercise, *values), marked slow for a distributed exercise."""
+    marks = [pytest.mark.slow] if exercise.id in _PER_RANK_PROCESSES else []
+    return pytest.param(exercise, *values, marks=marks, id=":".join([exercise.id, *map(str, values)]))
+
+
+IN_PROCESS = [_slow_if_distributed(e) for e in EXERCISES]
 # Shared by the mistake tests: the reference and every mistake run once per exercise and seed,
 # not once per mistake graded (load_mistakes caches the modules, so implementations are the same objects).
 _RUNS: dict = {}
@@ -77,11 +90,11 @@ def test_reference_reproduces_the_worked_examples(exercise):
     for case, request in zip(cases, requests, strict=True):
         if case.expected is None:
             continue
-        output = run_trusted(exercise, reference_entry(exercise), {**request, "grad": False})["output"]["tensor"]
+        output = run_trusted(exercise, reference_entry(exercise), dataclasses.replace(request, grad=False)).output["tensor"]
         torch.testing.assert_close(output.double(), case.expected.double(), atol=1e-4, rtol=0)
         checked += 1
     if not checked:
-        pytest.skip("TOPICS.md gives no worked example for this exercise")
+        pytest.skip("no fixed case of this spec gives an `expected` worked example")
 
 
 # Two seeds, so a diagnosis that holds only for one draw of the random cases is caught; the second
@@ -90,7 +103,7 @@ _SEEDS = [0, pytest.param(1, marks=pytest.mark.slow)]
 
 
 @pytest.mark.parametrize("seed", _SEEDS)
-@pytest.mark.parametrize(("exercise", "mistake_id"), MISTAKES, ids=[f"{e.id}:{m}" for e, m in MISTAKES])
+@pytest.mark.parametrize(("exercise", "mistake_id"), [_slow_if_distributed(e, m) for e, m in MISTAKES])
 def test_every_mistake_fails_and_is_diagnosed_as_itself(exercise, mistake_id, seed, seed_note):
     seed_note(seed)
     mistake = next(m for m in load_mistakes(exercise) if m.id == mistake_id)
@@ -99,7 +112,7 @@ def test_every_mistake_fails_and_is_diagnosed_as_itself(exercise, mistake_id, se
     assert [d.id for d in diagnosis] == [mistake_id], [(v.name, v.error) for v in verdicts if not v.passed]
 
 
-@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+@pytest.mark.parametrize("exercise", IN_PROCESS)
 def test_reference_passes_in_process_in_float64(exercise, seed_note):
     seed_note(3)
     verdicts, diagnosis = check_trusted_implementation(exercise, reference_entry(exercise), dtype="float64", seed=3)
@@ -114,7 +127,7 @@ def _parameters(function) -> list[tuple]:
     return [(p.name, p.kind, p.default) for p in inspect.signature(function).parameters.values()]
 
 
-@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+@pytest.mark.parametrize("exercise", IN_PROCESS)
 def test_starter_has_the_references_signature_and_raises_not_implemented(exercise, seed_note):
     seed_note(0)
     starter = getattr(load_module(exercise, "starter.py"), exercise.entry)

@@ -146,3 +146,26 @@ def test_one_tolerance_rule_for_check_and_quiz():
     assert quiz.allows(1.011, 1.0) and not quiz.allows(1.0111, 1.0)
     with pytest.raises(ValueError, match="abs"):
         QuizTolerance.model_validate({"abs": -1.0})
+
+
+@pytest.mark.parametrize(("filename", "old", "new", "says"), [
+    ("mistakes.py", "zh=", "fr=", "mistakes.py of exercise layer-norm failed to load: TypeError"),
+    ("mistakes.py", "MISTAKES = [", "MISTAKES = [{'id': 'x'}, ", "MISTAKES[0] is a dict, not a Mistake"),
+    ("spec.py", "def fixed_cases(", "def fixed_casez(", "spec.py defines no fixed_cases()"),
+    ("spec.py", "import torch\n", "import torch\nimport torhc\n", "ModuleNotFoundError: No module named 'torhc'"),
+    ("spec.py", "return cases", "return cases[:-1]", "random_cases(gen, 6) returned 5 cases"),
+])
+def test_a_broken_exercise_python_file_is_a_user_error_naming_the_file(filename, old, new, says, planted, tmp_path):
+    from llmprep.exercises import load_exercise_folder
+    from llmprep.grading.cases import load_mistakes, make_cases
+
+    planted("layer-norm", lambda text: text + "\n")  # the exercise.toml as it is
+    folder = tmp_path / "exercises" / "layer-norm"
+    path = folder / filename
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    exercise = load_exercise_folder(folder)
+    with pytest.raises(UserError) as raised:
+        load_mistakes(exercise) if filename == "mistakes.py" else make_cases(exercise, 0)
+    assert says in raised.value.what and raised.value.where.startswith(str(path)), raised.value.what

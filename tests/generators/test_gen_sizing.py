@@ -25,7 +25,7 @@ class _SwiGLU(nn.Module):
 
 
 class _GPT(nn.Module):
-    def __init__(self, vocab, n_ctx, d_model, n_layers, n_heads):
+    def __init__(self, vocab, n_ctx, d_model, n_layers, n_heads, tied):
         super().__init__()
         self.wte = nn.Embedding(vocab, d_model)
         self.wpe = nn.Embedding(n_ctx, d_model)
@@ -33,7 +33,8 @@ class _GPT(nn.Module):
                                                                norm_first=True) for _ in range(n_layers))
         self.ln_f = nn.LayerNorm(d_model)
         self.lm_head = nn.Linear(d_model, vocab, bias=False)
-        self.lm_head.weight = self.wte.weight  # tied
+        if tied:
+            self.lm_head.weight = self.wte.weight
 
 
 def _torch_count(params: dict) -> int:
@@ -56,7 +57,7 @@ def _torch_count(params: dict) -> int:
             return _count(nn.TransformerEncoderLayer(params["d_model"], params["n_heads"], params["d_ff"],
                                                      activation="gelu", norm_first=True))
         return _count(_GPT(params["vocab"], params["n_ctx"], params["d_model"], params["n_layers"],
-                           params["n_heads"]))
+                           params["n_heads"], params["tied_embeddings"]))
 
 
 @MANY
@@ -69,11 +70,19 @@ def test_param_count_is_the_torch_module_count(seed):
 
 
 def test_param_count_covers_every_variant_and_gpt2_small():
-    questions = [make_param_count(seed) for seed in range(1, 80)]
+    questions = [make_param_count(seed) for seed in range(1, 200)]
     assert {q.params["variant"] for q in questions} == {"mha", "ffn", "block", "gpt"}
     gpt2_small = [q for q in questions if q.params["variant"] == "gpt" and q.params["d_model"] == 768
                   and q.params["vocab"] == 50257]
-    assert gpt2_small and gpt2_small[0].answer == 124_439_808  # the published GPT-2 124M
+    tied = [q for q in gpt2_small if q.params["tied_embeddings"]]
+    assert tied and tied[0].answer == 124_439_808  # the published GPT-2 124M
+
+
+def test_param_count_gpt_draws_both_tied_and_untied_heads():
+    gpt = [q for q in map(make_param_count, range(1, 200)) if q.params["variant"] == "gpt"]
+    assert {q.params["tied_embeddings"] for q in gpt} == {True, False}
+    for q in gpt:
+        assert ("untied" in q.prompt.en) != q.params["tied_embeddings"]
 
 
 @MANY

@@ -61,6 +61,7 @@ def test_hints_are_progressive(run_cli):
     assert "下溢" in two["hints"][1]
 
 
+@pytest.mark.slow  # a check in a worker process
 def test_solution_needs_a_recorded_pass_or_force(run_cli, tmp_path):
     refused = run_cli("solution", "softmax")
     assert refused.exit_code == 2 and "--force" in refused.stderr
@@ -122,6 +123,7 @@ def test_reference_passes_on_cuda(run_cli):  # pragma: no cover - no GPU in CI
     assert result.exit_code == 0 and json.loads(result.stdout)["device"] == "cuda"
 
 
+@pytest.mark.slow  # two checks in worker processes
 def test_report_in_chinese_names_the_mistake(run_cli, tmp_path):
     path = tmp_path / "attn.py"
     path.write_text("# llmprep: scaled-dot-product-attention\nimport torch\n"

@@ -6,9 +6,9 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from llmprep.execution.calling import encode_value
 from llmprep.exercises import Tolerance
 from llmprep.grading.compare import Errors, Expectation, compare_values, values_match
-from llmprep.grading.worker import encode_value
 
 TOL = Tolerance(atol=1e-6, rtol=1e-4)
 EXPECT = Expectation(dtype="float32", device="cpu")

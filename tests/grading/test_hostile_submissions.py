@@ -4,10 +4,14 @@ from llmprep's code, within the time limit, and nothing it started left running.
 from __future__ import annotations
 
 import json
+import os
+import random
 import time
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.slow  # every test checks a submission in a worker process (a torch import)
 
 GOOD_BODY = """
     e = (x - x.amax(dim=dim, keepdim=True)).exp()
@@ -15,21 +19,33 @@ GOOD_BODY = """
 """
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return False
-    return state not in ("Z", "X")
+def survivors(marker: str) -> list[str]:
+    """Command lines of live processes that contain `marker`, or this process's worker folders."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state not in ("Z", "X") and (marker in cmdline or f"llmprep-worker-{os.getpid()}-" in cmdline):
+            found.append(cmdline)
+    return found
 
 
 @pytest.fixture
 def check_source(tmp_path, run_cli):
-    """Write a softmax submission and check it; returns (result, json document or None, seconds)."""
+    """Write a softmax submission and check it; returns (result, json document or None, seconds).
+
+    MARKER in the source becomes a number unique to the test (e.g. the seconds a child sleeps), so
+    that afterwards no process may carry it, nor this process's worker folder, in its command line."""
+    marker = f"{60 + random.Random(str(tmp_path)).random():.9f}"
 
     def run(source: str, *extra: str, as_json: bool = True, exit_codes=(1, 2)):
         path = tmp_path / "submission.py"
-        path.write_text("# llmprep: softmax\n" + source.replace("PIDFILE", str(tmp_path / "pids")))
+        path.write_text("# llmprep: softmax\n" + source.replace("MARKER", marker))
         started = time.perf_counter()
         args = ["check", str(path), "--seed", "5", *extra] + (["--json"] if as_json else [])
         result = run_cli(*args)
@@ -37,10 +53,7 @@ def check_source(tmp_path, run_cli):
         assert result.exit_code in exit_codes, result.output
         assert "llmprep/grading" not in result.output and "llmprep/cli" not in result.output
         document = json.loads(result.stdout) if as_json else None
-        pids = tmp_path / "pids"
-        if pids.exists():
-            for pid in pids.read_text().split():
-                assert not _alive(int(pid)), f"process {pid} outlived the check"
+        assert survivors(marker) == [], "processes outlived the check"
         return result, document, seconds
 
     return run
@@ -88,7 +101,6 @@ def test_exception_inside_names_the_line(check_source):
 
 def test_infinite_loop_times_out_and_is_killed(check_source):
     result, document, seconds = check_source(
-        "import os\nopen('PIDFILE', 'w').write(str(os.getpid()))\n"
         "def softmax(x, dim=-1):\n    while True:\n        pass\n", "--timeout", "1.5")
     assert result.exit_code == 1
     assert "timed out" in document["cases"][0]["error"]
@@ -192,8 +204,7 @@ def test_banned_builtins_are_named(check_source, call):
 
 def test_child_processes_do_not_outlive_the_check(check_source):
     result, document, _ = check_source(
-        "import subprocess\nchild = subprocess.Popen(['sleep', '60'])\n"
-        "open('PIDFILE', 'w').write(str(child.pid))\n"
+        "import subprocess\nchild = subprocess.Popen(['sleep', 'MARKER'])\n"
         f"def softmax(x, dim=-1):{GOOD_BODY}", exit_codes=(0,))
     assert document["passed"] is True  # and check_source saw the sleeping child gone
 
@@ -210,7 +221,7 @@ def test_output_is_shown_trimmed_in_the_human_report(check_source):
 
 def test_correct_submission_passes_and_its_process_is_gone(check_source):
     result, document, _ = check_source(
-        f"import os\nopen('PIDFILE', 'w').write(str(os.getpid()))\ndef softmax(x, dim=-1):{GOOD_BODY}",
+        f"def softmax(x, dim=-1):{GOOD_BODY}",
         exit_codes=(0,))
     assert document["passed"] is True and document["exercise"] == "softmax"
     assert set(document) >= {"exercise", "passed", "seed", "cases", "diagnosis", "stdout", "duration_s"}

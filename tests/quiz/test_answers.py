@@ -145,6 +145,8 @@ def test_keyword_hints_normalize_width_and_case_and_match_at_word_starts():
     assert mentions("ＬａｙｅｒＮｏｒｍ  over   features", "layernorm")
     assert mentions("it saturates", "saturat")
     assert not mentions("it is readditional", "add")  # inside a word is no mention
+    assert not mentions("an additional layer", "add") and mentions("it adds x", "add") and mentions("added", "add")
+    assert mentions("a skip-connection", "skip") and mentions("t+1 shift", "t+1")
     assert mentions("梯度消失", "梯度")
     assert key_points_mentioned("batch norm", SHORT.accept, "en") == (0, 2)
 

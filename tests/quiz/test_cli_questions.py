@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 from quiz_sample import ATTENTION, write_bank
 
 
@@ -135,9 +136,10 @@ def test_show_source_without_the_documents_says_where_it_looked(run_cli, sample_
 def test_a_paper_source_is_cited_by_authors_year_title_and_section(tmp_path, monkeypatch, run_cli):
     bank = write_bank(tmp_path / "bank", {"attention": ATTENTION.replace(
         '    - ref: "Vaswani et al. 2017, §3.2.1"', '    - paper: vaswani2017\n      section: "§3.2.1"', 1)})
-    sources = (bank / "sources.yaml").read_text(encoding="utf-8")
-    (bank / "sources.yaml").write_text(sources + "papers:\n  vaswani2017:\n    title: Attention Is All You Need\n"
-                                       "    authors: Vaswani et al.\n    year: 2017\n", encoding="utf-8")
+    sources = yaml.safe_load((bank / "sources.yaml").read_text(encoding="utf-8"))
+    sources.setdefault("papers", {})["vaswani2017"] = {"title": "Attention Is All You Need",
+                                                       "authors": "Vaswani et al.", "year": 2017}
+    (bank / "sources.yaml").write_text(yaml.safe_dump(sources, allow_unicode=True), encoding="utf-8")
     monkeypatch.setattr("llmprep.paths.questions_dir", lambda: bank)
     shown = run_cli("questions", "show", "attention-why-sqrt-dk")
     assert shown.exit_code == 0 and "Vaswani et al. 2017, Attention Is All You Need, §3.2.1" in shown.stdout
@@ -146,3 +148,11 @@ def test_a_paper_source_is_cited_by_authors_year_title_and_section(tmp_path, mon
     result = run_cli("questions", "validate", str(bank))
     assert result.exit_code == 1 and "'vaswani2071' is not under `papers:`" in result.stdout
     assert "did you mean 'vaswani2017'?" in result.stdout and "attention.yaml:20" in result.stdout
+
+
+def test_the_list_and_validate_speak_chinese(run_cli, sample_bank):
+    listed = run_cli("questions", "--topic", "training", "--lang", "zh")
+    assert "共 3 道题" in listed.stdout and "题型" in listed.stdout and "简答" in listed.stdout
+    assert "questions" not in listed.stdout and "difficulty" not in listed.stdout
+    checked = run_cli("questions", "validate", str(sample_bank), "--lang", "zh")
+    assert checked.exit_code == 0 and "没有问题" in checked.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -256,6 +257,7 @@ def test_id_asks_that_one_question_from_the_bank_or_a_family(run_cli, sample_ban
     assert json.loads(generated.stdout)["questions"][0]["id"] == "gen:toy-softmax:4"
     missing = run_cli("quiz", "--id", "attention-dog-weigth")
     assert missing.exit_code == 2 and "did you mean attention-dog-weight" in missing.stderr
+    assert run_cli("quiz", "--id", "attention-dog-weight", "--topic", "training").exit_code == 2
 
 
 def test_the_end_of_a_session_says_what_is_due_next_and_the_streak(run_cli, sample_bank):
@@ -275,3 +277,26 @@ def test_list_generators_keeps_bracketed_text(run_cli, monkeypatch):
     monkeypatch.setitem(generators.FAMILIES, family.name, family)
     result = run_cli("quiz", "--list-generators", "--lang", "en")
     assert "answer: [precision, recall, f1] and [bold]x[/bold]" in result.stdout
+
+
+def test_a_chinese_session_shows_no_english_interface_text(run_cli, sample_bank):
+    from llmprep.messages import catalogue
+
+    # Every kind of moment: a wrong multi, a right numeric, an unreadable line, a self-graded short answer.
+    lines = "a\n1/3\nzz\nb\n它把权重衰减解耦\n3\n"
+    result = run_cli("quiz", "--seed", "2", "-n", "6", "--lang", "zh", input=lines)
+    assert result.exit_code == 0
+    shown = result.stdout + result.stderr
+    bank = load_bank(sample_bank)
+    data = [q.id for q in bank.questions] + [q.topic for q in bank.questions]
+    data += [s.ref for q in bank.questions for s in q.sources if s.ref] + ["AdamW", "Adam", "L2", "QKᵀ", "d_k", "logits",
+                                                                          "optimizer.step()", "optimizer.zero_grad()",
+                                                                          "loss.backward()", "dropout", "softmax",
+                                                                          "weight decay"]  # a zh keyword
+    for item in sorted(data, key=len, reverse=True):
+        shown = shown.replace(item, " ")
+    shown = re.sub(r"§ [^,\n]*,", " ", shown)  # a seed document's section heading is data ("Self-Attention")
+    english = {text for key, text in catalogue("en").items() if key.startswith(("quiz.", "common."))}
+    leaks = [text for text in english if len(text) > 3 and text in shown]
+    assert leaks == [], leaks
+    assert re.findall(r"[A-Za-z]{4,}", shown) == [], shown

@@ -293,3 +293,18 @@ def test_undecodable_lines_at_a_terminal_are_asked_again(bank):
     retries = [e[1] for e in events if e[0] == "retry"]
     assert len(retries) == 2 and "UTF-8" in retries[0] and "not a number" in retries[1]
     assert result.results[0].correct is True
+
+
+@pytest.mark.parametrize("stop", [EOFError(), KeyboardInterrupt()], ids=["eof", "ctrl-c"])
+def test_stopping_at_a_rating_prompt_keeps_the_answer_recorded_and_reported(bank, stop):
+    class StopsWhenRating(ScriptedPerson):
+        def rate(self, prompt, default=None):
+            raise stop
+
+    committed: list = []
+    question = bank.by_id()["training-why-warmup"]
+    result = run_session([question, bank.by_id()["attention-dog-weight"]], seed=1, lang="en",
+                         answers=StopsWhenRating(["warm-up"], []), view=RecordingView([]),
+                         on_answer=committed.append)
+    assert [r.question_id for r in committed] == ["training-why-warmup"] == [r.question_id for r in result.results]
+    assert result.results[0].correct is None and not result.finished

@@ -203,3 +203,57 @@ def test_an_answer_committed_after_a_later_one_is_scheduled_in_time_order(tmp_pa
     assert stored == json.loads(replay([earlier, later], advance_card)[0])
     naive, _ = advance_card(advance_card(None, *later)[0], *earlier)  # applied in commit order instead
     assert stored != json.loads(naive)  # so the order matters, and this test checks something
+
+
+def test_earlier_row_is_the_latest_measured_row_of_the_same_device_exercise_backend_size_and_dtype(tmp_path):
+    def row(ms, size=8, backend="torch", dtype="float32"):
+        return {"exercise": "softmax", "backend": backend, "size": {"N": size}, "dtype": dtype, "median_ms": ms}
+
+    with open_store(tmp_path / "p.sqlite3") as store:
+        assert store.bench.earlier_row("cpu", "softmax", "torch", {"N": 8}, "float32") is None
+        first = store.bench.record_run({"name": "cpu"}, [row(1.0), row(2.0, size=64)])
+        second = store.bench.record_run({"name": "cpu"}, [row(0.9), row(None)])  # a row that was not measured
+        store.bench.record_run({"name": "gpu"}, [row(0.01)])
+        store.bench.record_run({"name": "cpu"}, [row(0.5, dtype="float64"), row(0.7, backend="reference")])
+        latest = store.bench.earlier_row("cpu", "softmax", "torch", {"N": 8}, "float32")
+        assert latest["median_ms"] == 0.9 and latest["run_id"] == second
+        assert store.bench.earlier_row("cpu", "softmax", "torch", {"N": 8}, "float32", before_run=second)["median_ms"] \
+            == 1.0
+        assert store.bench.earlier_row("cpu", "softmax", "torch", {"N": 64}, "float32")["run_id"] == first
+        assert store.bench.earlier_row("cpu", "softmax", "torch", {"N": 8}, "float32", before_run=first) is None
+
+
+def test_a_write_that_waits_for_another_process_says_so_then_succeeds(tmp_path, monkeypatch):
+    import threading
+
+    from llmprep.store import database
+
+    monkeypatch.setattr(database, "PATIENT_FOR_S", 0.05)
+    path = tmp_path / "p.sqlite3"
+    open_store(path).close()
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock...
+    waited = []
+
+    def release():
+        holder.execute("COMMIT")  # ...and lets go once the waiting writer has said it waits
+        holder.close()
+
+    with open_store(path) as store:
+        store.database.on_wait = lambda: (waited.append(True), threading.Thread(target=release).start())
+        store.checks.record_attempt("softmax", True, seed=1, device="cpu", dtype="float32", duration_s=1)
+        assert waited == [True] and store.checks.status("softmax") == "passed"
+        store.checks.record_attempt("softmax", False, seed=2, device="cpu", dtype="float32", duration_s=1)
+        assert waited == [True]  # no wait, no message
+
+
+def test_a_bench_row_with_a_word_for_a_median_stored_by_an_old_import_is_ignored(run_cli, llmprep_home):
+    with open_store() as store:
+        store.bench.record_run({"name": "cpu"}, [{"exercise": "softmax", "backend": "torch", "size": 8,
+                                                  "dtype": "float32", "median_ms": "fast"},
+                                                 {"exercise": "softmax", "backend": "torch", "size": 8,
+                                                  "dtype": "float32", "median_ms": 0.5}])
+        assert [row["median_ms"] for row in store.bench.best_rows()] == [0.5]
+        assert store.bench.earlier_row("cpu", "softmax", "torch", 8, "float32")["median_ms"] == 0.5
+    result = run_cli("progress")
+    assert result.exit_code == 0 and "0.5" in result.stdout

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from llmprep.grading.analysis.evidence import CaseEvidence, Finding
+from llmprep.grading.wording import in_chinese
 
 _SHAPE_WORDS = {"en": (("Output", "output", "→", "Return", "return"), ("shape", "(")),
                 "zh": (("输出", "返回", "→"), ("形状", "("))}
@@ -35,4 +36,4 @@ def shape_contract(cases: list[CaseEvidence], readme_en: str, readme_zh: str) ->
     case = broken[0]
     return Finding("shape-contract", f"The README says: \"{en}\". Case {case.name} ({case.inputs}) breaks it: "
                    f"{case.error}.",
-                   f"README 写道：“{zh or en}”。用例 {case.name}（{case.inputs}）不符合：{case.error}。")
+                   f"README 写道：“{zh or en}”。用例 {case.name}（{case.inputs}）不符合：{in_chinese(case.error)}。")

@@ -47,17 +47,19 @@ def block_count(d_model: int, n_heads: int, d_ff: int) -> dict:
     return {"parts": parts, "total": sum(parts.values())}
 
 
-def gpt_count(vocab: int, n_ctx: int, d_model: int, n_layers: int, n_heads: int) -> dict:
-    """A GPT-2 style model: token and learned position embeddings, blocks, final LayerNorm, tied head."""
+def gpt_count(vocab: int, n_ctx: int, d_model: int, n_layers: int, n_heads: int, tied: bool = True) -> dict:
+    """A GPT-2 style model: token and learned position embeddings, blocks, final LayerNorm, and an output
+    head that is tied to the token embedding (no parameters of its own) or untied (vocab × d_model, no bias)."""
     block = block_count(d_model, n_heads, 4 * d_model)["total"]
+    head = ("output head (tied)", 0) if tied else ("output head (untied)", vocab * d_model)
     parts = {"token embedding": vocab * d_model, "position embedding": n_ctx * d_model,
-             "blocks": n_layers * block, "final LayerNorm": 2 * d_model, "output head (tied)": 0}
+             "blocks": n_layers * block, "final LayerNorm": 2 * d_model, head[0]: head[1]}
     return {"block": block, "parts": parts, "total": sum(parts.values())}
 
 
 PART_NAMES_ZH = {"attention": "注意力", "FFN": "FFN", "token embedding": "token 嵌入",
                  "position embedding": "位置嵌入", "blocks": "各层", "final LayerNorm": "最后的 LayerNorm",
-                 "output head (tied)": "输出层（共享）"}
+                 "output head (tied)": "输出层（共享）", "output head (untied)": "输出层（不共享）"}
 
 
 def _sum_text(parts: dict[str, int], lang: str = "en") -> str:
@@ -144,21 +146,29 @@ def make_param_count(seed: int) -> Question:
         sources = [VASWANI, GPT2]
     else:
         vocab, n_ctx, d_model, n_layers, n_heads = draw.pick(GPT_CONFIGS)
-        count = gpt_count(vocab, n_ctx, d_model, n_layers, n_heads)
+        tied = draw.chance(0.5)  # GPT-2 ties its head; many later models (e.g. LLaMA) do not
+        count = gpt_count(vocab, n_ctx, d_model, n_layers, n_heads, tied)
         params = {"variant": variant, "vocab": vocab, "n_ctx": n_ctx, "d_model": d_model, "n_layers": n_layers,
-                  "n_heads": n_heads, "d_ff": 4 * d_model, "tied_embeddings": True}
+                  "n_heads": n_heads, "d_ff": 4 * d_model, "tied_embeddings": tied}
         config = (f"vocab = {vocab}, context = {n_ctx}, d_model = {d_model}, {n_layers} layers, {n_heads} heads, "
                   f"d_ff = {4 * d_model}")
+        head_en = ("the output head tied to the token embedding" if tied
+                   else "an untied output head (its own vocab × d_model matrix, no bias)")
+        head_zh = "输出层与 token 嵌入共享权重" if tied else "输出层不共享权重（单独一个 vocab × d_model 矩阵，无偏置）"
         asked = {"en": (f"How many parameters does a GPT-2 style model have? {config}; learned position embeddings, "
-                        "biases everywhere, a final LayerNorm, and the output head tied to the token embedding."),
+                        f"biases everywhere, a final LayerNorm, and {head_en}."),
                  "zh": (f"一个 GPT-2 式模型有多少参数？{config}；可学习的位置嵌入，各处均有偏置，最后有一个 LayerNorm，"
-                        "输出层与 token 嵌入共享权重。")}
+                        f"{head_zh}。")}
         block, blocks, total = grouped(count["block"]), grouped(count["parts"]["blocks"]), grouped(count["total"])
         explanation = {
             "en": (f"{_sum_text(count['parts'])}, where one block is 12·{d_model}² + 13·{d_model} = {block} and "
-                   f"{n_layers} blocks are {blocks}; total {total}. Tying the head saves vocab·d_model parameters."),
+                   f"{n_layers} blocks are {blocks}; total {total}. "
+                   + ("Tying the head saves vocab·d_model parameters." if tied else
+                      f"Untied, the head adds vocab·d_model = {grouped(vocab * d_model)}; tying would save them.")),
             "zh": (f"{_sum_text(count['parts'], 'zh')}，其中每层 12·{d_model}² + 13·{d_model} = {block}，{n_layers} 层共 "
-                   f"{blocks}；总计 {total}。输出层共享权重省去 vocab·d_model 个参数。"),
+                   f"{blocks}；总计 {total}。"
+                   + ("输出层共享权重省去 vocab·d_model 个参数。" if tied else
+                      f"不共享时输出层多出 vocab·d_model = {grouped(vocab * d_model)} 个参数；共享即可省去。")),
         }
         sources = [GPT2]
     prompt = {"en": asked["en"] + " Give the exact count.", "zh": asked["zh"] + "请给出精确数目。"}

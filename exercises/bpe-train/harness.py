@@ -1,0 +1,27 @@
+"""Trains the submitted BPETokenizer on the case's corpus and encodes held-out texts with it.
+
+The output is the merges as a (M, 2) float64 tensor of ids and, per held-out text, its ids as a
+float64 tensor; all compared exactly. Runs in the worker: torch only.
+"""
+
+import torch
+
+
+def _ids(values):
+    values = [int(v) for v in values]
+    return torch.tensor(values, dtype=torch.float64)
+
+
+def run(entry, inputs):
+    corpus, vocab_size, held_out = inputs["args"]
+    tokenizer = entry()
+    merges = tokenizer.train(corpus, vocab_size)
+    try:
+        pairs = [(int(a), int(b)) for a, b in merges]
+    except (TypeError, ValueError):
+        raise TypeError("train must return a list of (a, b) pairs of ids") from None
+    result = {"merges": torch.tensor(pairs, dtype=torch.float64).reshape(-1, 2)}
+    for index, text in enumerate(held_out):
+        result[f"encode(held_out[{index}])"] = _ids(tokenizer.encode(text))
+    result["encode(corpus)"] = _ids(tokenizer.encode(corpus))
+    return result
