@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 import torch
 
-pytestmark = pytest.mark.skipif(not torch.cuda.is_available(),
-                                reason="needs a CUDA GPU (torch.cuda.is_available() is False here); "
-                                       "run scripts/gpu-check on a machine with one")
+pytestmark = [pytest.mark.skipif(not torch.cuda.is_available(),
+                                 reason="needs a CUDA GPU (torch.cuda.is_available() is False here); "
+                                        "run scripts/gpu-check on a machine with one"),
+              pytest.mark.slow]  # 17 s for the four on an H200 (a matmul at peak, an ONNX export)
 
 
 def test_a_bf16_8192_matmul_reaches_70_percent_of_the_datasheet_peak():
