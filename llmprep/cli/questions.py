@@ -137,10 +137,10 @@ def validate(path: str | None, lang: str | None, as_json: bool) -> None:
 
     from llmprep.errors import UserError
     from llmprep.language import default_language
-    from llmprep.messages import message
+    from llmprep.messages import in_language, message
     from llmprep.paths import questions_dir
     from llmprep.quiz.bank import read_bank
-    from llmprep.quiz.messages import in_language, words
+    from llmprep.quiz.messages import words
     from llmprep.quiz.yaml_reading import read_text
 
     console = get_console()

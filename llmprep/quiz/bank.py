@@ -19,8 +19,8 @@ import yaml
 from pydantic import ValidationError
 
 from llmprep.errors import UserError
+from llmprep.messages import in_language, said
 from llmprep.quiz import QUESTION_TYPES, TOPIC_IDS
-from llmprep.quiz.messages import in_language, said
 from llmprep.quiz.numeric import Tolerance, number_hint
 from llmprep.quiz.question import Question, fields_by_type, parse_question
 from llmprep.quiz.schema import Loc, Paper, Source, SourceDocument, SourcesFile, Text, format_loc
@@ -314,11 +314,9 @@ def check_topics(topics: Iterable[str]) -> list[str]:
     for topic in topics:
         if topic not in TOPIC_IDS:
             close = difflib.get_close_matches(topic, TOPIC_IDS, n=1)
-            raise UserError(
-                f"unknown topic {topic!r}" + (f" (did you mean {close[0]!r}?)" if close else ""),
-                where="--topic",
-                fix="choose one of: " + ", ".join(TOPIC_IDS),
-            )
+            raise UserError(said("quiz.unknown_topic_close", topic=repr(topic), close=repr(close[0])) if close
+                            else said("quiz.unknown_topic", topic=repr(topic)),
+                            where="--topic", fix=said("quiz.unknown_topic_fix", topics=", ".join(TOPIC_IDS)))
     return topics
 
 

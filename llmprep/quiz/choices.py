@@ -10,9 +10,10 @@ from typing import Literal
 
 from rich.markup import escape
 
+from llmprep.messages import said
 from llmprep.quiz import LANGUAGES
 from llmprep.quiz.answers import choice_label, parse_choice, parse_multi, parse_order
-from llmprep.quiz.messages import said, words
+from llmprep.quiz.messages import words
 from llmprep.quiz.schema import Grade, Loc, Question, Text
 
 MIN_CHOICES, MAX_CHOICES = 3, 6

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from llmprep.messages import catalogue, message
+from llmprep.messages import catalogue
 
 PREFIX = "quiz."
 
@@ -21,25 +21,3 @@ def words(lang: str) -> dict[str, str]:
         table.update({key[len(PREFIX):]: text for key, text in catalogue("zh").items() if key.startswith(PREFIX)})
     return table
 
-
-class Said(str):
-    """A catalogue message rendered in English that remembers its key and fields, so a bank problem
-    found once (and reported in English in `--json`) can be shown in the reader's language."""
-
-    key: str
-    fields: dict[str, object]
-
-
-def said(key: str, /, **fields: object) -> Said:
-    """The catalogue's message `key` in English, able to be re-rendered by `in_language`."""
-    text = Said(message(key, "en", **fields))
-    text.key, text.fields = key, fields
-    return text
-
-
-def in_language(text: str, lang: str) -> str:
-    """`text` in `lang` when it came from `said`; other text (pydantic's own messages) as it is."""
-    if not isinstance(text, Said):
-        return text
-    return message(text.key, lang, **{name: in_language(value, lang) if isinstance(value, Said) else value
-                                      for name, value in text.fields.items()})

@@ -17,8 +17,9 @@ from typing import Literal
 
 from pydantic import Field, SerializationInfo, model_serializer, model_validator
 
+from llmprep.messages import said
 from llmprep.quiz.answers import format_number, parse_number, parse_numbers
-from llmprep.quiz.messages import said, words
+from llmprep.quiz.messages import words
 from llmprep.quiz.schema import Grade, Loc, Question, Text
 from llmprep.tolerance import Tolerance as OneTolerance
 

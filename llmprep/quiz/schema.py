@@ -13,8 +13,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from llmprep.messages import said
 from llmprep.quiz import LANGUAGES, TOPIC_IDS
-from llmprep.quiz.messages import said
 
 Difficulty = Literal["easy", "medium", "hard"]
 Loc = tuple[str | int, ...]

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from llmprep.quiz.messages import said
+from llmprep.messages import said
 
 MAX_BYTES = 1 << 20
 MAX_DEPTH = 64

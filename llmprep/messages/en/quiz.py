@@ -99,4 +99,12 @@ MESSAGES = {
     "quiz.validate_problems": "{problems} problem(s); {questions} valid questions in {files} file(s)",
     "quiz.validate_clean": "{questions} questions in {files} file(s), no problems",
     "quiz.no_seeds": "the source documents are not at {path}: set LLMPREP_SEEDS to their folder",
+    "quiz.no_generated_question": "no generated question {id}",
+    "quiz.no_generated_question_fix": "a generated id is gen:<family>:<seed>; the families: {families}",
+    "quiz.no_question": "no question with id {id}",
+    "quiz.no_question_fix": "`llmprep questions` lists every id; `llmprep questions --search TEXT` finds one",
+    "quiz.no_question_close_fix": "did you mean {close}? `llmprep questions` lists every id; `llmprep questions --search TEXT` finds one",
+    "quiz.unknown_topic": "unknown topic {topic}",
+    "quiz.unknown_topic_close": "unknown topic {topic} (did you mean {close}?)",
+    "quiz.unknown_topic_fix": "choose one of: {topics}",
 }

@@ -99,4 +99,12 @@ MESSAGES = {
     "quiz.validate_problems": "{problems} 个问题；{files} 个文件中有 {questions} 道有效题目",
     "quiz.validate_clean": "{files} 个文件中共 {questions} 道题，没有问题",
     "quiz.no_seeds": "在 {path} 找不到原始资料：请把 LLMPREP_SEEDS 设为它们所在的文件夹",
+    "quiz.no_generated_question": "没有生成题 {id}",
+    "quiz.no_generated_question_fix": "生成题的 id 是 gen:<family>:<seed>；可用的族：{families}",
+    "quiz.no_question": "没有 id 为 {id} 的题目",
+    "quiz.no_question_fix": "`llmprep questions` 列出所有 id；`llmprep questions --search TEXT` 可以搜索",
+    "quiz.no_question_close_fix": "是不是想找 {close}？`llmprep questions` 列出所有 id；`llmprep questions --search TEXT` 可以搜索",
+    "quiz.unknown_topic": "未知的主题 {topic}",
+    "quiz.unknown_topic_close": "未知的主题 {topic}（是不是想写 {close}？）",
+    "quiz.unknown_topic_fix": "请从以下主题中选择：{topics}",
 }
