@@ -162,6 +162,9 @@ def test_a_quiz_in_chinese_has_no_english_interface_text(run_cli, tmp_path, monk
         assert result.exit_code == 0, result.output
         english = _english_in(result.stdout + result.stderr, ["test"], fragments)
         assert not english, f"`llmprep quiz --lang zh` shows English: {english}\n{result.output}"
+        # Durations too: "用时: 0 秒", "1 分钟后", not the English units "0s", "1m".
+        assert not re.search(r"\d+[hms](?![A-Za-z])", result.stdout), result.stdout
+        assert "秒" in result.stdout and "分钟后" in result.stdout, result.stdout
 
 
 @pytest.mark.parametrize("command", sorted(NOT_YET_COVERED))

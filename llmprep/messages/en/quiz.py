@@ -82,8 +82,6 @@ MESSAGES = {
     "quiz.only_match": "only {count} question(s) match; asking all {count}",
     "quiz.only_bank_match": "only {count} bank question(s) match; generated questions fill the rest",
     "quiz.changed": "{id} changed since you last answered it; its history is kept",
-    "quiz.in_span": "in {span} ({at})",
-    "quiz.now": "now",
     "quiz.seed_title": "{score} (seed {seed})",
     "quiz.families_title": "generator families (llmprep quiz --generated NAME)",
     "quiz.col_name": "name",
@@ -107,4 +105,7 @@ MESSAGES = {
     "quiz.unknown_topic": "unknown topic {topic}",
     "quiz.unknown_topic_close": "unknown topic {topic} (did you mean {close}?)",
     "quiz.unknown_topic_fix": "choose one of: {topics}",
+    "quiz.hours": "{n}h",
+    "quiz.minutes": "{n}m",
+    "quiz.seconds": "{n}s",
 }

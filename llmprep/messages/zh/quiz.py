@@ -82,8 +82,6 @@ MESSAGES = {
     "quiz.only_match": "只有 {count} 道题符合条件；全部出题",
     "quiz.only_bank_match": "题库中只有 {count} 道题符合条件；其余由生成题补足",
     "quiz.changed": "{id} 自你上次作答后已修改；历史记录保留",
-    "quiz.in_span": "{span}后（{at}）",
-    "quiz.now": "现在",
     "quiz.seed_title": "{score}（种子 {seed}）",
     "quiz.families_title": "生成题族（llmprep quiz --generated 名称）",
     "quiz.col_name": "名称",
@@ -107,4 +105,7 @@ MESSAGES = {
     "quiz.unknown_topic": "未知的主题 {topic}",
     "quiz.unknown_topic_close": "未知的主题 {topic}（是不是想写 {close}？）",
     "quiz.unknown_topic_fix": "请从以下主题中选择：{topics}",
+    "quiz.hours": "{n} 小时",
+    "quiz.minutes": "{n} 分",
+    "quiz.seconds": "{n} 秒",
 }
