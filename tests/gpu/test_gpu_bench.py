@@ -21,6 +21,13 @@ def test_a_bf16_8192_matmul_reaches_70_percent_of_the_datasheet_peak():
 
     if gpu_peak(torch.cuda.get_device_name(0)) is None:
         pytest.skip(f"{torch.cuda.get_device_name(0)} is not in llmprep's table of datasheet peaks")
+    # After a minute of other GPU work (gpu-check runs this file last) an H200 read 67.6% (its SM
+    # clock falls from 1980 to ~1550 MHz under load); first thing on a cool GPU it read 79%. A pause
+    # lets the clock recover before the measurement.
+    import time
+
+    torch.cuda.synchronize()
+    time.sleep(10)
     result = peak_matmul(budget_s=1.0)
     assert result["pct_peak"] >= 70.0, result
 
