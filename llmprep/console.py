@@ -143,16 +143,17 @@ class Console:
         if quiet:
             return
         from llmprep.language import default_language
-        from llmprep.messages import translator
+        from llmprep.messages import in_language, translator
 
-        _ = translator(self.lang or default_language())
+        lang = self.lang or default_language()
+        _ = translator(lang)
         err = self.err
         # soft_wrap: paths and commands stay on one line so they can be copied from a pipe or a log.
-        err.print(f"[bold red]{_('console.error')}[/bold red] {_escape(error.what)}", soft_wrap=True)
+        err.print(f"[bold red]{_('console.error')}[/bold red] {_escape(in_language(error.what, lang))}", soft_wrap=True)
         if error.where:
-            err.print(f"  [bold]{_('console.where')}[/bold] {_escape(error.where)}", soft_wrap=True)
+            err.print(f"  [bold]{_('console.where')}[/bold] {_escape(in_language(error.where, lang))}", soft_wrap=True)
         if error.fix:
-            err.print(f"  [bold]{_('console.fix')}[/bold] {_escape(error.fix)}", soft_wrap=True)
+            err.print(f"  [bold]{_('console.fix')}[/bold] {_escape(in_language(error.fix, lang))}", soft_wrap=True)
 
     def report_unexplained_exit(self, code: int, what: str | None = None) -> None:
         """In --json mode, a command that failed without writing its document still leaves one."""

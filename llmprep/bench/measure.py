@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from llmprep.bench.timing import median_interval
+
 MIN_SAMPLE_S = 1e-3        # batch fast calls so each CPU sample lasts at least this long
 L2_FLUSH_BYTES = 256 * 2**20
 
@@ -45,24 +47,6 @@ class Timing:
     def to_dict(self) -> dict:
         """JSON-ready fields."""
         return asdict(self)
-
-
-def median_interval(samples: list[float], confidence: float = 0.95) -> tuple[float, float]:
-    """A distribution-free interval for the median: order statistics x(j) … x(n+1-j) whose binomial
-    coverage is at least `confidence` (with fewer than 6 samples, the whole range)."""
-    ordered = sorted(samples)
-    n = len(ordered)
-    if n > 300:  # the binomial's normal approximation (exact sums of huge integers get slow)
-        k = max(1, int(n / 2 - 1.96 * math.sqrt(n) / 2))
-        return ordered[k - 1], ordered[n - k]
-    # [x(k), x(n+1-k)] covers the median with probability 1 - 2·P(Binomial(n, 1/2) <= k - 1).
-    k, below = 1, 1 / 2**n
-    while k < (n + 1) // 2:
-        wider = below + math.comb(n, k) / 2**n
-        if 2 * wider > 1.0 - confidence:
-            break
-        k, below = k + 1, wider
-    return ordered[k - 1], ordered[n - k]
 
 
 def summarize(samples: list[float], calls_per_sample: int = 1) -> Timing:

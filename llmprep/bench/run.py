@@ -98,6 +98,8 @@ class Runner:
         self.threads = options.threads or torch.get_num_threads()
         torch.set_num_threads(self.threads)
         if self.device == "cpu":
+            from llmprep.bench.timing import keep_freed_memory
+
             keep_freed_memory()
         info, self.peak = describe_device(self.device, options.dtype, self.threads)
         info["load"] = load
@@ -305,23 +307,6 @@ class Runner:
         position = {s.name: i for i, s in enumerate(sizes)}
         result.rows.sort(key=lambda r: (position.get(r.size, 0), order.get(r.backend, 9)))
         return self.finish()
-
-
-def keep_freed_memory() -> None:
-    """Tell glibc's allocator to keep freed memory (no mmap per large block, no automatic trimming).
-
-    Otherwise whether a call's temporaries page-fault depends on the allocator's history (its mmap
-    threshold moves as blocks are freed), and one unchanged softmax read 16 ms in one run and 50 ms
-    in the next. Every backend runs under the same setting; the memory column is unaffected (it
-    trims explicitly before measuring)."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-4, 0)           # M_MMAP_MAX: never mmap a block
-        libc.mallopt(-1, 2**30)       # M_TRIM_THRESHOLD: keep up to 1 GiB of freed memory
-    except (OSError, AttributeError):
-        pass
 
 
 def _available_memory(device: str) -> int | None:

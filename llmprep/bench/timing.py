@@ -1,4 +1,5 @@
-"""Adaptive timers: CUDA events with an L2 flush on the GPU, perf_counter_ns on the CPU.
+"""Adaptive timers: CUDA events with an L2 flush on the GPU; on the CPU the thread's CPU time with one
+torch thread, else perf_counter_ns (the worker times a submission with these).
 
 Both loops warm up by time, then take samples until the relative standard error of the mean
 drops under `target_rse` (1%) or the time budget is spent, and report the median, the IQR,
@@ -14,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 L2_FLUSH_BYTES = 256 * 2**20  # larger than any current GPU's L2 (H100: 50 MB, H200: 60 MB)
+# Taken when this file loads, before any submission runs (the worker then freezes `time`, see worker_side).
+_THREAD_NS = time.thread_time_ns
 CPU_MIN_SAMPLE_NS = 200_000  # batch fast calls so timer overhead stays under ~1%
 
 
@@ -27,6 +30,8 @@ class Timing:
     n: int
     rse: float  # relative standard error of the mean when sampling stopped
     calls_per_sample: int = 1
+    ci_low_ms: float | None = None   # the median's 95% interval (order statistics)
+    ci_high_ms: float | None = None
 
     def to_dict(self) -> dict:
         """JSON-ready fields."""
@@ -47,8 +52,27 @@ def _rse(samples: list[float]) -> float:
     return statistics.stdev(samples) / math.sqrt(len(samples)) / mean if mean > 0 else math.inf
 
 
+def median_interval(samples: list[float], confidence: float = 0.95) -> tuple[float, float]:
+    """A distribution-free interval for the median: order statistics x(j) … x(n+1-j) whose binomial
+    coverage is at least `confidence` (with fewer than 6 samples, the whole range)."""
+    ordered = sorted(samples)
+    n = len(ordered)
+    if n > 300:  # the binomial's normal approximation (exact sums of huge integers get slow)
+        k = max(1, int(n / 2 - 1.96 * math.sqrt(n) / 2))
+        return ordered[k - 1], ordered[n - k]
+    # [x(k), x(n+1-k)] covers the median with probability 1 - 2·P(Binomial(n, 1/2) <= k - 1).
+    k, below = 1, 1 / 2**n
+    while k < (n + 1) // 2:
+        wider = below + math.comb(n, k) / 2**n
+        if 2 * wider > 1.0 - confidence:
+            break
+        k, below = k + 1, wider
+    return ordered[k - 1], ordered[n - k]
+
+
 def _summarize(samples: list[float], calls_per_sample: int) -> Timing:
     q1, q3 = _quartiles(samples)
+    low, high = median_interval(samples)
     return Timing(
         median_ms=statistics.median(samples),
         iqr_ms=q3 - q1,
@@ -56,7 +80,34 @@ def _summarize(samples: list[float], calls_per_sample: int) -> Timing:
         n=len(samples),
         rse=_rse(samples),
         calls_per_sample=calls_per_sample,
+        ci_low_ms=low,
+        ci_high_ms=high,
     )
+
+
+def keep_freed_memory() -> None:
+    """Tell glibc's allocator to keep freed memory (no mmap per large block, no automatic trimming).
+
+    Otherwise whether a call's temporaries page-fault depends on the allocator's history (its mmap
+    threshold moves as blocks are freed), and one unchanged softmax read 16 ms in one run and 50 ms
+    in the next. Every backend runs under the same setting; the memory column is unaffected (it
+    trims explicitly before measuring)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-4, 0)           # M_MMAP_MAX: never mmap a block
+        libc.mallopt(-1, 2**30)       # M_TRIM_THRESHOLD: keep up to 1 GiB of freed memory
+    except (OSError, AttributeError):
+        pass
+
+
+def _cpu_clock_ns() -> Callable[[], int]:
+    # One torch thread does all the work on the calling thread: its CPU time is what the call costs,
+    # whatever share of the core other processes took meanwhile. More threads: wall time.
+    import torch
+
+    return _THREAD_NS if torch.get_num_threads() == 1 else time.perf_counter_ns
 
 
 def time_on_cpu(
@@ -68,17 +119,19 @@ def time_on_cpu(
     min_samples: int = 10,
     min_samples_at_deadline: int = 3,
 ) -> Timing:
-    """Time `fn()` with perf_counter_ns; fast calls are batched so each sample is at least 0.2 ms.
+    """Time `fn()` (the thread's CPU time with one torch thread, else perf_counter_ns); fast calls are
+    batched so each sample is at least 0.2 ms; warm-up and budget are wall time.
 
     `warmup_s=0` skips the warm-up (the caller has just called `fn`); sampling stops at the
     deadline once `min_samples_at_deadline` samples exist, so one slow call can be a whole row."""
-    clock = time.perf_counter_ns
-    start = clock()
+    keep_freed_memory()
+    clock, wall = _cpu_clock_ns(), time.perf_counter_ns
+    start = wall()
     while warmup_s > 0:  # warm-up by time, at least one call
         fn()
-        if clock() - start >= warmup_s * 1e9:
+        if wall() - start >= warmup_s * 1e9:
             break
-    deadline = clock() + budget_s * 1e9
+    deadline = wall() + budget_s * 1e9
     # Calibrate after warm-up (first calls are slow): double the batch until it fills a sample.
     # The batch that fills one is kept as the first sample.
     calls_per_sample = 1
@@ -95,7 +148,7 @@ def time_on_cpu(
 
     while True:
         stable = len(samples) >= min_samples and _rse(samples) < target_rse
-        spent = clock() >= deadline and len(samples) >= min_samples_at_deadline
+        spent = wall() >= deadline and len(samples) >= min_samples_at_deadline
         if stable or spent:
             break
         t0 = clock()

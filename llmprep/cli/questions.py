@@ -130,26 +130,28 @@ file, no YAML aliases, nesting at most 64 deep, numbers at most 400 characters.
 """)
 @click.argument("path", required=False, type=click.Path(exists=True, file_okay=True, dir_okay=True))
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None,
-              help="Language of the summary line (the problems themselves are in English, for contributors).")
+              help="Language of the problems and the summary (`--json` keeps the problems in English).")
 @json_option
 def validate(path: str | None, lang: str | None, as_json: bool) -> None:
     from pathlib import Path
 
     from llmprep.errors import UserError
     from llmprep.language import default_language
+    from llmprep.messages import in_language, message
     from llmprep.paths import questions_dir
     from llmprep.quiz.bank import read_bank
     from llmprep.quiz.messages import words
     from llmprep.quiz.yaml_reading import read_text
 
     console = get_console()
+    lang = lang or default_language()
     target = Path(path) if path else questions_dir()
     if not target.is_dir():
         # A file that cannot be read at all (a FIFO, too big, not UTF-8) is a usage error, not a lint.
         text, found = read_text(target)
         if text is None:
-            raise UserError(f"cannot validate {target}: {found[0][2]}", where=str(target),
-                            fix="give a bank directory or a topic .yaml file under 1 MiB")
+            raise UserError(message("bank.cannot_validate", lang, path=target, reason=in_language(found[0][2], lang)),
+                            where=str(target), fix=message("bank.cannot_validate_fix", lang))
     bank, problems = read_bank(target)
     if as_json:
         console.emit_json({"ok": not problems, "questions": len(bank.questions), "files": len(bank.files),
@@ -158,8 +160,8 @@ def validate(path: str | None, lang: str | None, as_json: bool) -> None:
         from rich.markup import escape
 
         for problem in problems:
-            console.print(f"[red]✗[/red] {escape(str(problem))}", soft_wrap=True)  # one grep-able line each
-        say = words(lang or default_language())
+            console.print(f"[red]✗[/red] {escape(problem.text(lang))}", soft_wrap=True)  # one grep-able line each
+        say = words(lang)
         counts = {"problems": len(problems), "questions": len(bank.questions), "files": len(bank.files)}
         if problems:
             console.print(say["validate_problems"].format(**counts))

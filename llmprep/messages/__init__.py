@@ -47,3 +47,27 @@ def translator(lang: str) -> Callable[..., str]:
 
 def _bound(lang: str, key: str, **fields: object) -> str:
     return message(key, lang, **fields)
+
+
+class Said(str):
+    """A catalogue message rendered in English that remembers its key and fields, so text made where
+    the language is not known (a bank problem, a UserError raised deep down) can be shown in the
+    reader's language where it is printed, while JSON documents keep the English."""
+
+    key: str
+    fields: dict[str, object]
+
+
+def said(key: str, /, **fields: object) -> Said:
+    """The catalogue's message `key` in English, able to be re-rendered by `in_language`."""
+    text = Said(message(key, "en", **fields))
+    text.key, text.fields = key, fields
+    return text
+
+
+def in_language(text: str, lang: str) -> str:
+    """`text` in `lang` when it came from `said`; any other text as it is."""
+    if not isinstance(text, Said):
+        return text
+    return message(text.key, lang, **{name: in_language(value, lang) if isinstance(value, Said) else value
+                                      for name, value in text.fields.items()})

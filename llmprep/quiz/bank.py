@@ -19,6 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from llmprep.errors import UserError
+from llmprep.messages import in_language, said
 from llmprep.quiz import QUESTION_TYPES, TOPIC_IDS
 from llmprep.quiz.numeric import Tolerance, number_hint
 from llmprep.quiz.question import Question, fields_by_type, parse_question
@@ -44,8 +45,12 @@ class BankProblem:
     field: str | None = None
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: str) -> str:
+        """One grep-able line: file:line: id: field: the message in `lang` (the JSON keeps it in English)."""
         where = self.file + (f":{self.line}" if self.line else "")
-        parts = [where, self.question_id, self.field, self.message]
+        parts = [where, self.question_id, self.field, in_language(self.message, lang)]
         return ": ".join(part for part in parts if part)
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,26 +97,28 @@ def _message(error: dict[str, Any], kind: str | None) -> str:
     code, value = error["type"], error.get("input")
     loc = _field_loc(error, kind)
     if code == "missing":
-        return "required field is missing"
+        return said("bank.field_missing")
     if code == "union_tag_not_found":
-        return f"`type` is missing: one of {', '.join(QUESTION_TYPES)}"
+        return said("bank.type_missing", types=", ".join(QUESTION_TYPES))
     if code == "union_tag_invalid":
         close = difflib.get_close_matches(str(value.get("type")), QUESTION_TYPES, n=1)
-        return (f"unknown type {value.get('type')!r}; the types are {', '.join(QUESTION_TYPES)}"
-                + (f" (did you mean {close[0]!r}?)" if close else ""))
+        fields = {"type": repr(value.get("type")), "types": ", ".join(QUESTION_TYPES)}
+        return said("bank.unknown_type_close", **fields, close=repr(close[0])) if close \
+            else said("bank.unknown_type", **fields)
     if code == "extra_forbidden":
         key = str(loc[-1])
         owners = _OWNERS.get(key)
         if kind is not None and owners and len(loc) == 1:
-            return f"not allowed on a {kind} question (only {', '.join(owners)} questions have it)"
+            return said("bank.not_on_this_type", kind=kind, owners=", ".join(owners))
         close = difflib.get_close_matches(key, _KNOWN_KEYS, n=1)
-        return f"unknown key {key!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+        return said("bank.unknown_key_close", name=repr(key), close=repr(close[0])) if close \
+            else said("bank.unknown_key", name=repr(key))
     if code == "string_type" and isinstance(value, bool):
-        return "must be text, but YAML read a bare yes/no/true/false/on/off as a boolean: quote it"
+        return said("bank.bare_boolean")
     if code in ("float_type", "int_type", "float_parsing"):
-        return error["msg"] + number_hint(value)
+        return said("bank.with_hint", message=error["msg"], hint=number_hint(value))  # pydantic's text, our hint
     if code == "model_type" and loc == ("answer",):
-        return f"a short question's answer is the model answer {{en: ..., zh: ...}}, got {value!r:.80}"
+        return said("bank.short_answer_shape", value=f"{value!r:.80}")
     return error["msg"].removeprefix("Value error, ")
 
 
@@ -164,7 +171,7 @@ def read_sources(path: Path) -> tuple[SourcesFile, list[BankProblem]]:
     display = _display(path)
     empty = SourcesFile(documents={})
     if not path.is_file():
-        return empty, [BankProblem(display, "missing: the bank's source documents are listed here")]
+        return empty, [BankProblem(display, said("bank.sources_missing"))]
     data, node, problems = parse_yaml(path, display)
     if data is None and problems:
         return empty, problems
@@ -185,15 +192,17 @@ def _source_problems(question: Question, sources: SourcesFile) -> list[tuple[Loc
             document = sources.documents.get(source.doc)
             if document is None:
                 close = difflib.get_close_matches(source.doc, list(sources.documents), n=1)
-                problems.append((("sources", number, "doc"), f"{source.doc!r} is not in sources.yaml"
-                                 + (f"; did you mean {close[0]!r}?" if close else "")))
+                problems.append((("sources", number, "doc"),
+                                 said("bank.unknown_doc_close", doc=repr(source.doc), close=repr(close[0])) if close
+                                 else said("bank.unknown_doc", doc=repr(source.doc))))
             elif source.lines[1] > document.lines:
-                problems.append((("sources", number, "lines"), f"[{source.lines[0]}, {source.lines[1]}] runs past "
-                                 f"the end of {source.doc} ({document.lines} lines)"))
+                problems.append((("sources", number, "lines"), said("bank.lines_past_end", first=source.lines[0],
+                                 last=source.lines[1], doc=source.doc, lines=document.lines)))
         if source.paper is not None and source.paper not in sources.papers:
             close = difflib.get_close_matches(source.paper, list(sources.papers), n=1)
-            problems.append((("sources", number, "paper"), f"{source.paper!r} is not under `papers:` in sources.yaml"
-                             + (f"; did you mean {close[0]!r}?" if close else "")))
+            problems.append((("sources", number, "paper"),
+                             said("bank.unknown_paper_close", paper=repr(source.paper), close=repr(close[0])) if close
+                             else said("bank.unknown_paper", paper=repr(source.paper))))
     return problems
 
 
@@ -207,26 +216,25 @@ def read_topic_file(path: Path, sources: SourcesFile | None) -> tuple[list[Quest
     problems: list[BankProblem] = []
     if topic not in TOPIC_IDS:
         close = difflib.get_close_matches(topic, TOPIC_IDS, n=1)
-        problems.append(BankProblem(display, f"{path.name} is not named after a topic id"
-                                    + (f"; did you mean {close[0]}.yaml?" if close else
-                                       f" (the ids: {', '.join(TOPIC_IDS)})")))
+        problems.append(BankProblem(display, said("bank.not_a_topic_close", name=path.name, close=close[0]) if close
+                                    else said("bank.not_a_topic", name=path.name, ids=", ".join(TOPIC_IDS))))
     data, root, parse_problems = parse_yaml(path, display)
     problems += parse_problems
     if root is None:
         if not parse_problems:
-            problems.append(BankProblem(display, "the file is empty; it should hold a list of questions"))
+            problems.append(BankProblem(display, said("bank.empty")))
         return [], problems
     if not isinstance(data, list):
-        problems.append(BankProblem(display, "the file should hold a list of questions (`- id: ...`)", line=1))
+        problems.append(BankProblem(display, said("bank.not_a_list"), line=1))
         return [], problems
     if len(data) > MAX_QUESTIONS_PER_FILE:
-        problems.append(BankProblem(display, f"holds {len(data):,} items; a topic file holds at most "
-                                    f"{MAX_QUESTIONS_PER_FILE:,} questions", line=1))
+        problems.append(BankProblem(display, said("bank.too_many_items", count=f"{len(data):,}",
+                                                  limit=f"{MAX_QUESTIONS_PER_FILE:,}"), line=1))
         return [], problems
     questions: list[Question] = []
     for index, item in enumerate(data):
         if len(problems) >= MAX_PROBLEMS_PER_FILE:
-            problems.append(BankProblem(display, f"stopped after {MAX_PROBLEMS_PER_FILE} problems; fix those first"))
+            problems.append(BankProblem(display, said("bank.stopped", limit=MAX_PROBLEMS_PER_FILE)))
             break
         item_node = root.value[index]
         raw_id = item.get("id") if isinstance(item, dict) else None
@@ -237,7 +245,7 @@ def read_topic_file(path: Path, sources: SourcesFile | None) -> tuple[list[Quest
                                field=format_loc(loc) or None)
 
         if not isinstance(item, dict):
-            problems.append(problem((), "each question is a mapping (`- id: ...`)"))
+            problems.append(problem((), said("bank.not_a_mapping")))
             continue
         kind = item.get("type") if item.get("type") in QUESTION_TYPES else None
         collected: list[tuple[Loc, str]] = []
@@ -247,8 +255,7 @@ def read_topic_file(path: Path, sources: SourcesFile | None) -> tuple[list[Quest
             problems += [problem(_field_loc(e, kind), _message(e, kind)) for e in error.errors()]
             continue
         if question.topic != topic and topic in TOPIC_IDS:
-            collected.append((("topic",), f"is {question.topic!r} but the file is {path.name}; "
-                              "a question's topic equals its file name"))
+            collected.append((("topic",), said("bank.wrong_topic", topic=repr(question.topic), name=path.name)))
         if sources is not None:
             collected += _source_problems(question, sources)
         problems += [problem(loc, message) for loc, message in collected]
@@ -277,7 +284,7 @@ def read_bank(path: Path) -> tuple[Bank, list[BankProblem]]:
         problems += file_problems
         for question in valid:
             if question.id in first_seen:
-                problems.append(BankProblem(_display(file), f"duplicate id: also in {first_seen[question.id]}",
+                problems.append(BankProblem(_display(file), said("bank.duplicate_id", file=first_seen[question.id]),
                                             question_id=question.id, field="id"))
                 continue
             first_seen[question.id] = _display(file)
@@ -307,11 +314,9 @@ def check_topics(topics: Iterable[str]) -> list[str]:
     for topic in topics:
         if topic not in TOPIC_IDS:
             close = difflib.get_close_matches(topic, TOPIC_IDS, n=1)
-            raise UserError(
-                f"unknown topic {topic!r}" + (f" (did you mean {close[0]!r}?)" if close else ""),
-                where="--topic",
-                fix="choose one of: " + ", ".join(TOPIC_IDS),
-            )
+            raise UserError(said("quiz.unknown_topic_close", topic=repr(topic), close=repr(close[0])) if close
+                            else said("quiz.unknown_topic", topic=repr(topic)),
+                            where="--topic", fix=said("quiz.unknown_topic_fix", topics=", ".join(TOPIC_IDS)))
     return topics
 
 

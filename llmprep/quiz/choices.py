@@ -10,6 +10,7 @@ from typing import Literal
 
 from rich.markup import escape
 
+from llmprep.messages import said
 from llmprep.quiz import LANGUAGES
 from llmprep.quiz.answers import choice_label, parse_choice, parse_multi, parse_order
 from llmprep.quiz.messages import words
@@ -30,17 +31,18 @@ class ChoicesQuestion(Question):
     def type_problems(self) -> list[tuple[Loc, str]]:
         """Missing or duplicate choices, then the answer's own rules."""
         if self.choices is None:
-            return [(("choices",), f"a {self.type} question needs {MIN_CHOICES}-{MAX_CHOICES} choices")]
+            return [(("choices",), said("bank.choices_missing", type=self.type, low=MIN_CHOICES, high=MAX_CHOICES))]
         problems: list[tuple[Loc, str]] = []
         n = len(self.choices)
         if not MIN_CHOICES <= n <= MAX_CHOICES:
-            problems.append((("choices",), f"has {n} choices; a {self.type} question has {MIN_CHOICES}-{MAX_CHOICES}"))
+            problems.append((("choices",), said("bank.choices_count", n=n, type=self.type, low=MIN_CHOICES,
+                                                high=MAX_CHOICES)))
         for lang in LANGUAGES:
             seen: dict[str, int] = {}
             for index, choice in enumerate(self.choices):
                 key = " ".join(choice.get(lang).split()).casefold()
                 if key in seen:
-                    problems.append((("choices", index, lang), f"same text as choices[{seen[key]}].{lang}"))
+                    problems.append((("choices", index, lang), said("bank.choice_repeated", index=seen[key], language=lang)))
                 seen.setdefault(key, index)
         return problems + self.answer_problems(n)
 
@@ -84,10 +86,9 @@ class ChoiceQuestion(ChoicesQuestion):
         """The answer is an index in range."""
         answer = self.answer
         if not (isinstance(answer, int) and not isinstance(answer, bool)):
-            return [(("answer",), f"a choice question's answer is the 0-based index of the one correct choice, "
-                     f"got {answer!r}")]
+            return [(("answer",), said("bank.choice_answer_shape", value=repr(answer)))]
         if not 0 <= answer < n:
-            return [(("answer",), f"index {answer} is out of range for {n} choices (0-{n - 1})")]
+            return [(("answer",), said("bank.choice_answer_range", answer=answer, n=n, last=n - 1))]
         return []
 
     def marked(self, index: int) -> bool:
@@ -118,13 +119,13 @@ class MultiQuestion(ChoicesQuestion):
         """A list of distinct indices in range, at least two."""
         answer = self.answer
         if not _index_list(answer):
-            return [(("answer",), f"a multi question's answer is a list of 0-based indices, got {answer!r}")]
+            return [(("answer",), said("bank.multi_answer_shape", value=repr(answer)))]
         if len(set(answer)) != len(answer):
-            return [(("answer",), f"lists an index twice: {answer}")]
+            return [(("answer",), said("bank.multi_answer_repeats", answer=answer))]
         if len(answer) < 2:
-            return [(("answer",), "a multi question has at least 2 correct choices; use type: choice for one")]
+            return [(("answer",), said("bank.multi_answer_one"))]
         if any(not 0 <= i < n for i in answer):
-            return [(("answer",), f"index out of range for {n} choices (0-{n - 1}): {answer}")]
+            return [(("answer",), said("bank.multi_answer_range", n=n, last=n - 1, answer=answer))]
         return []
 
     def marked(self, index: int) -> bool:
@@ -167,11 +168,11 @@ class OrderQuestion(ChoicesQuestion):
         """A permutation of the indices, and not the order they are listed in."""
         answer = self.answer
         if not _index_list(answer):
-            return [(("answer",), f"an order question's answer is a list of 0-based indices, got {answer!r}")]
+            return [(("answer",), said("bank.order_answer_shape", value=repr(answer)))]
         if sorted(answer) != list(range(n)):
-            return [(("answer",), f"must be a permutation of 0-{n - 1} (every choice once), got {answer}")]
+            return [(("answer",), said("bank.order_not_permutation", last=n - 1, answer=answer))]
         if answer == list(range(n)):
-            return [(("choices",), "are listed in the correct order already; list them shuffled")]
+            return [(("choices",), said("bank.order_already_sorted"))]
         return []
 
     def grade(self, text: str, choice_order: list[int] | None, lang: str = "en") -> Grade:

@@ -20,3 +20,4 @@ def words(lang: str) -> dict[str, str]:
     if lang == "zh":
         table.update({key[len(PREFIX):]: text for key, text in catalogue("zh").items() if key.startswith(PREFIX)})
     return table
+

@@ -17,6 +17,7 @@ from typing import Literal
 
 from pydantic import Field, SerializationInfo, model_serializer, model_validator
 
+from llmprep.messages import said
 from llmprep.quiz.answers import format_number, parse_number, parse_numbers
 from llmprep.quiz.messages import words
 from llmprep.quiz.schema import Grade, Loc, Question, Text
@@ -66,8 +67,7 @@ def number_hint(value: object) -> str:
         except ValueError:
             return ""
         # PyYAML follows YAML 1.1: 1e-4 (no dot) is a string, 1.0e-4 is a float.
-        return (f" (YAML read {value!r} as text, not a number: drop any quotes, and write an exponent "
-                "with a dot, 1.0e-4 not 1e-4)")
+        return said("bank.number_as_text", value=repr(value))
     return ""
 
 
@@ -107,12 +107,12 @@ class NumericQuestion(Question):
         if self.family is not None and isinstance(answer, list):
             problems += self._array_problems()
         elif not is_number(answer):
-            problems.append((("answer",), f"a numeric question's answer must be a number, got {answer!r}"
-                             + number_hint(answer)))
+            problems.append((("answer",), said("bank.numeric_answer_shape", value=repr(answer),
+                                               hint=number_hint(answer))))
         elif not math.isfinite(answer):
-            problems.append((("answer",), "must be a finite number"))
+            problems.append((("answer",), said("bank.not_finite")))
         if self.tolerance is None:
-            problems.append((("tolerance",), "a numeric question needs `tolerance: {abs: X}` and/or `{rel: Y}`"))
+            problems.append((("tolerance",), said("bank.tolerance_missing")))
         return problems
 
     def _array_problems(self) -> list[tuple[Loc, str]]:
@@ -122,12 +122,11 @@ class NumericQuestion(Question):
         rows = answer if answer and all(isinstance(row, list) for row in answer) else [answer]
         entries = [x for row in rows for x in row]
         if not entries or any(not row for row in rows) or len({len(row) for row in rows}) != 1:
-            return [(("answer",), "a vector answer is a non-empty list, a matrix one a list of equal-length rows; "
-                     f"got {answer!r}")]
+            return [(("answer",), said("bank.array_shape", value=repr(answer)))]
         if any(not is_number(x) or not math.isfinite(x) for x in entries):
-            return [(("answer",), f"every entry of a vector or matrix answer must be a finite number, got {answer!r}")]
+            return [(("answer",), said("bank.array_entries", value=repr(answer)))]
         if self.fraction:
-            return [(("fraction",), "not allowed with a vector or matrix answer")]
+            return [(("fraction",), said("bank.fraction_with_array"))]
         return []
 
     def grade(self, text: str, choice_order: list[int] | None, lang: str = "en") -> Grade:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from llmprep.errors import UserError
+from llmprep.messages import said
 from llmprep.quiz.bank import Bank, check_topics
 from llmprep.quiz.choices import ChoicesQuestion
 from llmprep.quiz.messages import words
@@ -188,16 +189,15 @@ def find_question(bank: Bank, question_id: str) -> Question:
         match = GENERATED_ID.match(question_id)
         families = load_families()
         if not match or match["family"] not in families:
-            raise UserError(f"no generated question {question_id!r}", where="ID",
-                            fix="a generated id is gen:<family>:<seed>; the families: "
-                                + (", ".join(sorted(families)) or "(none installed)"))
+            raise UserError(said("quiz.no_generated_question", id=repr(question_id)), where="ID",
+                            fix=said("quiz.no_generated_question_fix", families=", ".join(sorted(families)) or "-"))
         return families[match["family"]].generate(int(match["seed"]))
     questions = bank.by_id()
     if question_id not in questions:
         close = difflib.get_close_matches(question_id, list(questions), n=3)
-        raise UserError(f"no question with id {question_id!r}", where="ID",
-                        fix=(f"did you mean {', '.join(close)}? " if close else "")
-                        + "`llmprep questions` lists every id; `llmprep questions --search TEXT` finds one")
+        raise UserError(said("quiz.no_question", id=repr(question_id)), where="ID",
+                        fix=said("quiz.no_question_close_fix", close=", ".join(close)) if close
+                        else said("quiz.no_question_fix"))
     return questions[question_id]
 
 

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from llmprep.errors import UserError
+from llmprep.messages import translator
 from llmprep.quiz.bank import check_topics
 from llmprep.quiz.messages import words
 from llmprep.quiz.planning import filter_questions, new_seed, plan_session, seeded_selection
@@ -231,16 +232,18 @@ def iso_utc(moment: datetime) -> str:
 
 
 def describe_due(due: datetime, now: datetime | None = None, lang: str = "en") -> str:
-    """'in 3h 20m (2026-05-01 14:30)' in local time; 'now' when it is already due."""
+    """'in 3h 20m (2026-05-01 14:30)' in local time, in `lang` ('1 小时 5 分钟后（…）'); 'now' when it is
+    already due. The quiz's outlook, `progress` and `next` all say it this way."""
+    _ = translator(lang)
     now = now or datetime.now(timezone.utc)
     seconds = (due - now).total_seconds()
     if seconds <= 0:
-        return words(lang)["now"]
-    minutes = int(seconds // 60)
-    days, rest = divmod(minutes, 24 * 60)
+        return _("due.now")
+    days, rest = divmod(int(seconds // 60), 24 * 60)
     hours, minutes = divmod(rest, 60)
-    span = f"{days}d {hours}h" if days else f"{hours}h {minutes}m" if hours else f"{max(minutes, 1)}m"
-    return words(lang)["in_span"].format(span=span, at=due.astimezone().strftime('%Y-%m-%d %H:%M'))
+    span = (_("due.days_hours", days=days, hours=hours) if days else
+            _("due.hours_minutes", hours=hours, minutes=minutes) if hours else _("due.minutes", minutes=max(minutes, 1)))
+    return _("due.in", span=span, at=due.astimezone().strftime("%Y-%m-%d %H:%M"))
 
 
 def streak_days(times: Iterable[datetime], today: date) -> int:

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from llmprep.messages import said
 from llmprep.quiz import LANGUAGES, TOPIC_IDS
 
 Difficulty = Literal["easy", "medium", "hard"]
@@ -173,13 +174,13 @@ class Question(Strict):
         if self.family is None:
             problems: list[tuple[Loc, str]] = []
             if not KEBAB_ID.match(self.id):
-                problems.append((("id",), f"{self.id!r} is not kebab-case (lowercase letters, digits and '-')"))
+                problems.append((("id",), said("bank.not_kebab", id=repr(self.id))))
             if self.params is not None:
-                problems.append((("params",), "only generated questions (with `family`) have params"))
+                problems.append((("params",), said("bank.params_not_generated")))
             return problems
         match = GENERATED_ID.match(self.id)
         if not match or match["family"] != self.family:
-            return [(("id",), f"a generated question's id is gen:{self.family}:<seed>, got {self.id!r}")]
+            return [(("id",), said("bank.generated_id", family=self.family, id=repr(self.id)))]
         return []
 
     # What each type provides.

@@ -43,13 +43,15 @@ def reflow(text: str) -> str:
     return "\n".join(out)
 
 
-def format_seconds(seconds: float) -> str:
-    """3725.2 -> '1h 2m 5s'."""
+def format_seconds(seconds: float, lang: str = "en") -> str:
+    """3725.2 -> '1h 2m 5s' ('1 小时 2 分 5 秒' in zh)."""
+    say = words(lang)
     seconds = int(round(seconds))
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
-    return " ".join(part for part in (f"{hours}h" if hours else "", f"{minutes}m" if hours or minutes else "",
-                                      f"{secs}s") if part)
+    return " ".join(part for part in (say["hours"].format(n=hours) if hours else "",
+                                      say["minutes"].format(n=minutes) if hours or minutes else "",
+                                      say["seconds"].format(n=secs)) if part)
 
 
 def heading(question: Question, lang: str, prefix: str = "") -> str:
@@ -162,7 +164,7 @@ class ConsoleView:
             table.add_row(escape(topic), *_tally_cells(tally))
         table.add_row(f"[bold]{say['total']}[/bold]", *_tally_cells(totals), end_section=True)
         self.console.print(table)
-        self.console.print(f"{say['time']}: {format_seconds(result.seconds)}")
+        self.console.print(f"{say['time']}: {format_seconds(result.seconds, self.lang)}")
         for line in outlook_lines(outlook, self.lang) if outlook else []:
             self.console.print(line)
 

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from llmprep.messages import said
+
 MAX_BYTES = 1 << 20
 MAX_DEPTH = 64
 MAX_DIGITS = 400
@@ -37,31 +39,30 @@ def read_text(path: Path) -> tuple[str | None, Found]:
         # O_NONBLOCK: opening a FIFO with no writer must not wait for one.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
-        return None, [(None, "file", f"cannot read: {error.strerror}")]
+        return None, [(None, "file", said("bank.cannot_read", reason=error.strerror))]
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
-            return None, [(None, "file", "not a regular file (a FIFO, device or directory); a bank file is plain text")]
+            return None, [(None, "file", said("bank.not_regular"))]
         if info.st_size > MAX_BYTES:
-            return None, [(None, "file", f"is {info.st_size:,} bytes; a bank file is at most {MAX_BYTES:,} (1 MiB): "
-                           "split the topic")]
+            return None, [(None, "file", said("bank.too_big", size=f"{info.st_size:,}", limit=f"{MAX_BYTES:,}"))]
         data = handle.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        return None, [(None, "file", f"is over {MAX_BYTES:,} bytes (1 MiB); split the topic")]
+        return None, [(None, "file", said("bank.over_limit", limit=f"{MAX_BYTES:,}"))]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
-        return None, [(line, "file", f"not UTF-8 text ({error.reason} at byte {error.start})")]
+        return None, [(line, "file", said("bank.not_utf8", reason=error.reason, byte=error.start))]
 
 
 def _yaml_problem(error: yaml.YAMLError) -> Found:
     mark = getattr(error, "problem_mark", None)
     problem = getattr(error, "problem", None) or str(error)
     context = getattr(error, "context", None)
-    message = f"malformed YAML: {problem}" + (f" ({context})" if context else "")
-    if mark is not None:
-        message += f" at column {mark.column + 1}"
+    problem += f" ({context})" if context else ""
+    message = said("bank.malformed_at", problem=problem, column=mark.column + 1) if mark is not None \
+        else said("bank.malformed", problem=problem)
     return [(mark.line + 1 if mark else None, "yaml", message)]
 
 
@@ -75,21 +76,19 @@ def scan_events(text: str) -> Found:
             line = event.start_mark.line + 1
             events += 1
             if events > MAX_EVENTS:
-                return [(line, "yaml", f"more than {MAX_EVENTS:,} YAML values; a bank file holds a few hundred "
-                         "questions at most: split it")]
+                return [(line, "yaml", said("bank.too_many_values", limit=f"{MAX_EVENTS:,}"))]
             if isinstance(event, yaml.AliasEvent):
-                return [(line, "yaml", f"a YAML alias (*{event.anchor}) is not allowed in the bank: write the value "
-                         "out (aliases can expand without bound)")]
+                return [(line, "yaml", said("bank.alias", anchor=event.anchor))]
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return [(line, "yaml", f"nested more than {MAX_DEPTH} levels deep")]
+                    return [(line, "yaml", said("bank.too_deep", limit=MAX_DEPTH))]
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
             elif isinstance(event, yaml.ScalarEvent) and not event.style and len(event.value) > MAX_DIGITS \
                     and _NUMBERISH.match(event.value):
-                return [(line, "yaml", f"a number with {len(event.value):,} characters; the bank allows at most "
-                         f"{MAX_DIGITS} (quote it if it is text)")]
+                return [(line, "yaml", said("bank.long_number", length=f"{len(event.value):,}",
+                                              limit=MAX_DIGITS))]
     except yaml.YAMLError as error:
         return _yaml_problem(error)
     finally:
@@ -109,7 +108,7 @@ def _duplicate_keys(node: yaml.Node) -> Found:
                 if isinstance(key, yaml.ScalarNode):
                     if key.value in seen:
                         found.append((key.start_mark.line + 1, key.value,
-                                      f"key {key.value!r} appears twice in the same mapping"))
+                                      said("bank.key_twice", name=repr(key.value))))
                     seen.add(key.value)
                 stack.append(value)
         elif isinstance(current, yaml.SequenceNode):
@@ -132,7 +131,7 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None, Found]:
     except yaml.YAMLError as error:
         return None, None, _yaml_problem(error)
     except (ValueError, OverflowError, RecursionError) as error:
-        return None, None, [(None, "yaml", f"a value YAML cannot hold: {error}")]
+        return None, None, [(None, "yaml", said("bank.unholdable", error=str(error)))]
     finally:
         loader.dispose()
     return data, node, _duplicate_keys(node) if node is not None else []

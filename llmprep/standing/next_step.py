@@ -11,7 +11,7 @@ import shlex
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from llmprep.quiz.schedule import iso_utc
+from llmprep.quiz.schedule import describe_due, iso_utc
 
 if TYPE_CHECKING:
     from llmprep.exercises import Exercise
@@ -60,7 +60,6 @@ def what_next(store: Store, bank: Bank | None, catalog: list[Exercise], lang: st
 def render_next(console, advice: dict[str, Any], lang: str, now: datetime | None = None) -> None:
     """Show the advice: one line of overall progress, then what to do, each with its command whole."""
     from llmprep.messages import translator
-    from llmprep.standing.render import describe_when
 
     _ = translator(lang)
     now = now or datetime.now(timezone.utc)
@@ -77,7 +76,7 @@ def render_next(console, advice: dict[str, Any], lang: str, now: datetime | None
     if reviews["due_now"]:
         lines.append(_("next.reviews_due", count=reviews["due_now"], command=reviews["command"]))
     elif reviews["next_due"]:
-        lines.append(_("next.next_review", when=describe_when(datetime.fromisoformat(reviews["next_due"]), now, lang)))
+        lines.append(_("next.next_review", when=describe_due(datetime.fromisoformat(reviews["next_due"]), now, lang)))
     else:
         lines.append(_("next.no_reviews", command=f"llmprep quiz{lang_flag}"))
     exercise = advice["exercise"]

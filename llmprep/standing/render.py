@@ -8,19 +8,6 @@ from typing import Any
 from llmprep.messages import translator
 
 
-def describe_when(due: datetime, now: datetime, lang: str) -> str:
-    """'in 3h 20m (2026-05-01 14:30)' in local time, in `lang`; 'now' when it is already due."""
-    _ = translator(lang)
-    minutes_left = int((due - now).total_seconds() // 60)
-    if minutes_left < 0:
-        return _("due.now")
-    days, rest = divmod(minutes_left, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    span = (_("due.days_hours", days=days, hours=hours) if days else
-            _("due.hours_minutes", hours=hours, minutes=minutes) if hours else _("due.minutes", minutes=max(minutes, 1)))
-    return _("due.in", span=span, at=due.astimezone().strftime("%Y-%m-%d %H:%M"))
-
-
 def describe_counts(counts: dict[str, int], lang: str) -> str:
     """'3 reviews, 2 cards' in `lang`."""
     _ = translator(lang)
@@ -33,6 +20,8 @@ def render_standing(console, report: dict[str, Any], lang: str = "en", now: date
     from rich.markup import escape
     from rich.table import Table
 
+    from llmprep.quiz.schedule import describe_due
+
     _ = translator(lang)
     now = now or datetime.now(timezone.utc)
     table = Table(title=_("progress.quiz_title", days=30), title_justify="left")
@@ -43,7 +32,7 @@ def render_standing(console, report: dict[str, Any], lang: str = "en", now: date
         seen = f"{row['seen']}/{row['total']}" if row["total"] is not None else str(row["seen"])
         accuracy = "-" if row["accuracy_30d"] is None else _(
             "progress.accuracy_of", percent=f"{row['accuracy_30d']:.0%}", count=row["answered_30d"])
-        next_due = describe_when(datetime.fromisoformat(row["next_due"]), now, lang) if row["next_due"] else "-"
+        next_due = describe_due(datetime.fromisoformat(row["next_due"]), now, lang) if row["next_due"] else "-"
         return [seen, accuracy, str(row["due_now"] or "-"), next_due]
 
     for row in report["topics"]:

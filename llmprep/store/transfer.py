@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from llmprep.errors import UserError
+from llmprep.messages import said
 from llmprep.store.bench import insert_run
 from llmprep.store.database import database_errors, iso, now_utc
 from llmprep.store.export_format import (
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 # lock is then left free for as long again, so a quiz waiting on it (busy timeout) gets in.
 BATCH_SIZE = 200
 MAX_PAUSE_S = 0.05
-FIX_EXPORT = "import a file written by `llmprep progress export`"
+FIX_EXPORT = said("progress.import_fix")
 
 
 @database_errors
@@ -76,8 +77,8 @@ def export_progress(store: Store, path: Path) -> dict[str, int]:
         os.replace(temporary, path)
         temporary = None
     except OSError as error:
-        raise UserError(f"cannot write the export: {error.strerror}", where=str(path),
-                        fix="choose a writable path for a new file") from error
+        raise UserError(said("progress.export_unwritable", reason=error.strerror), where=str(path),
+                        fix=said("progress.export_unwritable_fix")) from error
     finally:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
@@ -92,23 +93,25 @@ def read_export(path: Path) -> Export:
     try:
         info = path.stat()
     except FileNotFoundError as error:
-        raise UserError("no such file", where=source, fix="give the path of a `llmprep progress export` file") \
+        raise UserError(said("progress.import_no_file"), where=source, fix=said("progress.import_no_file_fix")) \
             from error
     except OSError as error:
-        raise UserError(f"cannot read the file: {error.strerror}", where=source, fix="check the path") from error
+        raise UserError(said("progress.import_unreadable", reason=error.strerror), where=source,
+                        fix=said("progress.import_unreadable_fix")) from error
     # Checked before opening: a FIFO would block the open, /dev/zero would never end.
     if not stat.S_ISREG(info.st_mode):
-        raise UserError("not a regular file (a pipe, device or directory)", where=source, fix=FIX_EXPORT)
+        raise UserError(said("progress.import_not_regular"), where=source, fix=FIX_EXPORT)
     if info.st_size > MAX_IMPORT_BYTES:
-        raise UserError(f"the file is {info.st_size / 2**20:.0f} MiB; an import is at most "
-                        f"{MAX_IMPORT_BYTES / 2**20:.0f} MiB", where=source, fix="split the export, or import a smaller one")
+        raise UserError(said("progress.import_too_big", size=f"{info.st_size / 2**20:.0f}",
+                             limit=f"{MAX_IMPORT_BYTES / 2**20:.0f}"), where=source, fix=said("progress.import_too_big_fix"))
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_IMPORT_BYTES + 1)
     except OSError as error:
-        raise UserError(f"cannot read the file: {error.strerror}", where=source, fix="check the path") from error
+        raise UserError(said("progress.import_unreadable", reason=error.strerror), where=source,
+                        fix=said("progress.import_unreadable_fix")) from error
     if len(data) > MAX_IMPORT_BYTES:
-        raise UserError("the file grew past the import size cap while it was read", where=source, fix=FIX_EXPORT)
+        raise UserError(said("progress.import_grew"), where=source, fix=FIX_EXPORT)
     return parse_export(data, source)
 
 
@@ -119,27 +122,28 @@ def parse_export(data: bytes | str, source: str) -> Export:
     try:
         document = json.loads(data)
     except RecursionError as error:
-        raise UserError("not a valid progress export: the JSON is nested too deeply", where=source,
+        raise UserError(said("progress.import_too_deep_json"), where=source,
                         fix=FIX_EXPORT) from error
     except UnicodeDecodeError as error:
-        raise UserError("not a JSON file: it is not UTF-8 text", where=source, fix=FIX_EXPORT) from error
+        raise UserError(said("progress.import_not_utf8"), where=source, fix=FIX_EXPORT) from error
     except ValueError as error:  # JSONDecodeError, and integers of more than 4300 digits
-        raise UserError(f"not a JSON file ({error})", where=source, fix=FIX_EXPORT) from error
+        raise UserError(said("progress.import_not_json", error=str(error)), where=source, fix=FIX_EXPORT) from error
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
-        raise UserError("not an llmprep progress export", where=source, fix=FIX_EXPORT)
+        raise UserError(said("progress.import_not_export"), where=source, fix=FIX_EXPORT)
     version = document.get("version")
     if isinstance(version, int) and not isinstance(version, bool) and version > EXPORT_VERSION:
-        raise UserError(f"an export of version {version}; this llmprep reads version {EXPORT_VERSION} and earlier",
-                        where=source, fix="upgrade llmprep, then import it")
+        raise UserError(said("progress.import_newer", version=version, supported=EXPORT_VERSION),
+                        where=source, fix=said("progress.import_newer_fix"))
     try:
         return Export.model_validate(document)
     except ValidationError as error:
         problems = describe_problems(error)
         more = error.error_count() - len(problems)
-        raise UserError("not a valid progress export, so nothing was imported: " + "; ".join(problems)
-                        + (f" (and {more} more)" if more > 0 else ""), where=source, fix=FIX_EXPORT) from error
+        what = said("progress.import_invalid_more", problems="; ".join(problems), more=more) if more > 0 \
+            else said("progress.import_invalid", problems="; ".join(problems))
+        raise UserError(what, where=source, fix=FIX_EXPORT) from error
     except RecursionError as error:
-        raise UserError("not a valid progress export: it is nested too deeply", where=source,
+        raise UserError(said("progress.import_too_deep"), where=source,
                         fix=FIX_EXPORT) from error
 
 

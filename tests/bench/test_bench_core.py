@@ -20,10 +20,24 @@ def test_summary_statistics_of_known_samples():
     assert timing.n == 5
 
 
-def test_cpu_timer_measures_a_known_sleep():
-    timing = time_on_cpu(lambda: time.sleep(0.002), budget_s=0.3, warmup_s=0.01, min_samples=5)
+def _spin(ms: float) -> None:
+    """Burn `ms` of this thread's CPU time (what the one-thread CPU clock counts; a sleep costs none)."""
+    start = time.thread_time_ns()
+    while time.thread_time_ns() - start < ms * 1e6:
+        pass
+
+
+def test_cpu_timer_measures_a_known_amount_of_work():
+    timing = time_on_cpu(lambda: _spin(2.0), budget_s=0.3, warmup_s=0.01, min_samples=5)
     assert 2.0 <= timing.median_ms < 20.0
     assert timing.n >= 5 and timing.calls_per_sample == 1
+    assert timing.ci_low_ms <= timing.median_ms <= timing.ci_high_ms
+
+
+def test_with_one_thread_the_cpu_clock_ignores_time_the_thread_does_not_run():
+    torch.set_num_threads(1)
+    timing = time_on_cpu(lambda: time.sleep(0.002), budget_s=0.1, warmup_s=0.0, min_samples=3)
+    assert timing.median_ms < 1.0  # a sleep uses no CPU: descheduled time is not the call's cost
 
 
 def test_cpu_timer_batches_fast_calls():
@@ -34,11 +48,11 @@ def test_cpu_timer_batches_fast_calls():
 
 def test_a_slow_call_can_be_a_whole_row_when_the_caller_allows_it():
     calls = []
-    timing = time_on_cpu(lambda: (calls.append(1), time.sleep(0.005)), budget_s=0.001, warmup_s=0.0,
+    timing = time_on_cpu(lambda: (calls.append(1), _spin(5.0)), budget_s=0.001, warmup_s=0.0,
                          min_samples_at_deadline=1)
     assert len(calls) == 1 and timing.n == 1 and timing.median_ms >= 5.0
     calls.clear()
-    default = time_on_cpu(lambda: (calls.append(1), time.sleep(0.005)), budget_s=0.001, warmup_s=0.0)
+    default = time_on_cpu(lambda: (calls.append(1), _spin(5.0)), budget_s=0.001, warmup_s=0.0)
     assert default.n == 3 and len(calls) == 3  # by default three samples, however slow
 
 

@@ -162,8 +162,41 @@ def test_a_quiz_in_chinese_has_no_english_interface_text(run_cli, tmp_path, monk
         assert result.exit_code == 0, result.output
         english = _english_in(result.stdout + result.stderr, ["test"], fragments)
         assert not english, f"`llmprep quiz --lang zh` shows English: {english}\n{result.output}"
+        # Durations too: "用时: 0 秒", "1 分钟后", not the English units "0s", "1m".
+        assert not re.search(r"\d+[hms](?![A-Za-z])", result.stdout), result.stdout
+        assert "秒" in result.stdout and "分钟后" in result.stdout, result.stdout
 
 
 @pytest.mark.parametrize("command", sorted(NOT_YET_COVERED))
 def test_commands_not_yet_in_the_catalogue_are_listed(command):
     pytest.skip(f"`llmprep {command} --lang zh` is not checked yet: {NOT_YET_COVERED[command]}")
+
+
+# Mistakes a new user makes; the UserError is raised where the language is not known, and the console
+# prints it in the reader's language (the --json document keeps English).
+MISTAKES = {
+    "quiz-unknown-id": ["quiz", "--id", "attention-divide-by-sqrt"],
+    "quiz-unknown-generated": ["quiz", "--id", "gen:nope:1"],
+    "quiz-unknown-topic": ["quiz", "--topic", "atention"],
+    "import-missing": ["progress", "import", "{tmp}/missing.json"],
+    "import-not-an-export": ["progress", "import", "{tmp}/other.json"],
+    "export-unwritable": ["progress", "export", "{tmp}/no/such/dir/out.json"],
+}
+
+
+def test_mistakes_are_explained_in_chinese(run_cli, tmp_path):
+    (tmp_path / "other.json").write_text('{"x": 1}', encoding="utf-8")
+    fragments = _english_fragments()
+    from llmprep.quiz.generators import load_families
+
+    data = _data_words() + list(load_families()) + ["attention-divide-by-sqrt", "gen:nope:1", "gen:<family>:<seed>",
+                                                    "atention", "--topic", "TEXT", "ID", "No such file or directory"]
+    for name, args in MISTAKES.items():
+        args = [arg.replace("{tmp}", str(tmp_path)) for arg in args]
+        result = run_cli(*args, "--lang", "zh")
+        assert result.exit_code == 2, (name, result.output)
+        assert "错误" in result.stderr, (name, result.stderr)
+        english = _english_in(result.stderr, data, fragments)
+        assert not english, f"`llmprep {' '.join(args)} --lang zh` shows English: {english}\n{result.stderr}"
+        as_json = run_cli(*args, "--lang", "zh", "--json")
+        assert as_json.exit_code == 2 and '"what"' in as_json.stdout

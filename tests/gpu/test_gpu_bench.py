@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 import torch
 
-pytestmark = pytest.mark.skipif(not torch.cuda.is_available(),
-                                reason="needs a CUDA GPU (torch.cuda.is_available() is False here); "
-                                       "run scripts/gpu-check on a machine with one")
+pytestmark = [pytest.mark.skipif(not torch.cuda.is_available(),
+                                 reason="needs a CUDA GPU (torch.cuda.is_available() is False here); "
+                                        "run scripts/gpu-check on a machine with one"),
+              pytest.mark.slow]  # 17 s for the four on an H200 (a matmul at peak, an ONNX export)
 
 
 def test_a_bf16_8192_matmul_reaches_70_percent_of_the_datasheet_peak():
@@ -20,6 +21,13 @@ def test_a_bf16_8192_matmul_reaches_70_percent_of_the_datasheet_peak():
 
     if gpu_peak(torch.cuda.get_device_name(0)) is None:
         pytest.skip(f"{torch.cuda.get_device_name(0)} is not in llmprep's table of datasheet peaks")
+    # After a minute of other GPU work (gpu-check runs this file last) an H200 read 67.6% (its SM
+    # clock falls from 1980 to ~1550 MHz under load); first thing on a cool GPU it read 79%. A pause
+    # lets the clock recover before the measurement.
+    import time
+
+    torch.cuda.synchronize()
+    time.sleep(10)
     result = peak_matmul(budget_s=1.0)
     assert result["pct_peak"] >= 70.0, result
 

@@ -79,6 +79,23 @@ def test_validate_lists_every_problem_and_exits_1(run_cli, tmp_path):
     assert {"file", "line", "id", "field", "message"} == set(as_json["problems"][0])
 
 
+def test_validate_in_chinese_reports_its_problems_in_chinese_and_json_in_english(run_cli, tmp_path):
+    broken = (ATTENTION.replace("  answer: 1\n", "  answer: 9\n", 1)
+              .replace("  tolerance: {abs: 0.001}", "  tolerance: {abs: 1e-3}"))
+    directory = write_bank(tmp_path / "bank", {"attention": broken, "trainng": "[]\n"})
+    result = run_cli("questions", "validate", str(directory), "--lang", "zh")
+    assert result.exit_code == 1
+    out = result.stdout
+    assert "attention.yaml:13: attention-why-sqrt-dk: answer: 下标 9 超出了" in out
+    assert "写 1.0e-4 而不是 1e-4" in out and "是不是想写 training.yaml" in out and "3 个问题" in out
+    for english in ("out of range", "did you mean", "YAML read", "problem(s)"):
+        assert english not in out, english
+    as_json = json.loads(run_cli("questions", "validate", str(directory), "--lang", "zh", "--json").stdout)
+    assert "index 9 is out of range for 4 choices (0-3)" in [p["message"] for p in as_json["problems"]]
+    unreadable = run_cli("questions", "validate", "/dev/null", "--lang", "zh")
+    assert unreadable.exit_code == 2 and "不是普通文件" in unreadable.stderr and "regular" not in unreadable.stderr
+
+
 def test_validate_one_file(run_cli, tmp_path):
     directory = write_bank(tmp_path / "bank")
     result = run_cli("questions", "validate", str(directory / "training.yaml"), "--json")
