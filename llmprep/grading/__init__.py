@@ -1,11 +1,12 @@
-"""The grader behind `llmprep check`: cases from an exercise's spec, a sandboxed worker that
-runs the submission, comparison with the reference in the parent, and diagnosis of mistakes.
+"""The grader behind `llmprep check`: cases from an exercise's spec plus the framework's edge
+variants, the submission run by `llmprep.execution`'s sandboxed worker, comparison with the
+reference in the parent, diagnosis of listed mistakes and error analysis of the rest.
 
-Modules: `cases` (Case, loading an exercise's Python files), `worker` (the child process and
-the one `run_case` used for submission, reference and mistakes alike), `sandbox` (starting and
-policing the worker), `compare` (judging raw results), `check` (the whole run, the verdict
-on each case and the diagnosis naming the mistake), `report` (what people read). Attempts are
-recorded in `llmprep.store`.
+Modules: `cases` (loading an exercise's Python files), `plan` and `edge_cases` (the cases of one
+check), `trusted` (reference and mistakes in this process), `judging` and `compare` (the verdict on
+one case), `explain` and `analysis` (facts about a mismatch no mistake explains), `verdict` and
+`check` (the whole run), `report` and `wording` (what people read, in English or Chinese). The
+command, not the grader, records attempts.
 """
 
 # The public face other engines use (the bench loads an exercise's files and compares outputs
