@@ -178,6 +178,9 @@ MISTAKES = {
     "quiz-unknown-id": ["quiz", "--id", "attention-divide-by-sqrt"],
     "quiz-unknown-generated": ["quiz", "--id", "gen:nope:1"],
     "quiz-unknown-topic": ["quiz", "--topic", "atention"],
+    "quiz-id-with-a-filter": ["quiz", "--id", "attention-why-sqrt-dk", "--topic", "attention"],
+    "quiz-nothing-matches": ["quiz", "--topic", "serving", "--type", "order", "--difficulty", "hard"],
+    "quiz-unknown-family": ["quiz", "--generated", "nope"],
     "import-missing": ["progress", "import", "{tmp}/missing.json"],
     "import-not-an-export": ["progress", "import", "{tmp}/other.json"],
     "export-unwritable": ["progress", "export", "{tmp}/no/such/dir/out.json"],
@@ -190,7 +193,9 @@ def test_mistakes_are_explained_in_chinese(run_cli, tmp_path):
     from llmprep.quiz.generators import load_families
 
     data = _data_words() + list(load_families()) + ["attention-divide-by-sqrt", "gen:nope:1", "gen:<family>:<seed>",
-                                                    "atention", "--topic", "TEXT", "ID", "No such file or directory"]
+                                                    "atention", "--topic", "--type", "--difficulty", "--generated", "--due",
+                                                    "--list-generators", "--id", "attention-why-sqrt-dk", "order",
+                                                    "serving", "hard", "nope", "all", "TEXT", "ID", "No such file or directory"]
     for name, args in MISTAKES.items():
         args = [arg.replace("{tmp}", str(tmp_path)) for arg in args]
         result = run_cli(*args, "--lang", "zh")
