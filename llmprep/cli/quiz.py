@@ -112,6 +112,7 @@ def _list_generators(as_json: bool, lang: str) -> None:
 def quiz(topics, count, difficulties, types, lang, seed, generated, new, due_only, question_id, list_generators,
          as_json) -> None:
     from llmprep.language import default_language
+    from llmprep.messages import said
     from llmprep.quiz.bank import load_bank
     from llmprep.quiz.messages import words
     from llmprep.quiz.schedule import AnswerRecorder, QuizPlan, outlook, plan_quiz
@@ -132,8 +133,7 @@ def quiz(topics, count, difficulties, types, lang, seed, generated, new, due_onl
             from llmprep.quiz.planning import find_question, new_seed
 
             if topics or difficulties or types or generated or due_only:
-                raise UserError("--id asks one question; it does not go with --topic, --difficulty, --type, "
-                                "--generated or --due", where="llmprep quiz", fix="drop --id, or the filters")
+                raise UserError(said("quiz.id_with_filters"), where="llmprep quiz", fix=said("quiz.id_with_filters_fix"))
 
             plan = QuizPlan([find_question(bank, question_id)], seed if seed is not None else new_seed(), "one",
                             schedule={"mode": "one"})

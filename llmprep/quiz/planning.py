@@ -64,9 +64,8 @@ def resolve_families(names: Sequence[str], topics: Sequence[str] = ()) -> list[s
         elif name in families:
             chosen.append(name)
         else:
-            known = ", ".join(sorted(families)) or "(none installed)"
-            raise UserError(f"unknown generator family {name!r}", where="--generated",
-                            fix=f"choose one of: all, {known} (see `llmprep quiz --list-generators`)")
+            raise UserError(said("quiz.unknown_family", name=repr(name)), where="--generated",
+                            fix=said("quiz.unknown_family_fix", known=", ".join(sorted(families)) or "-"))
     return list(dict.fromkeys(chosen))
 
 
@@ -132,8 +131,7 @@ def plan_session(
         count = MAX_GENERATED
     families = resolve_families(generated, topics) if generated else []
     if generated and not families and not topics:
-        raise UserError("no generator families are installed", where="--generated",
-                        fix="leave out --generated to quiz from the bank")
+        raise UserError(said("quiz.no_families"), where="--generated", fix=said("quiz.no_families_fix"))
     if generated and not families:
         notes.append(say["no_family_covers"].format(topics=", ".join(topics)))
     bank_filters = bool(topics or difficulties or types)
@@ -148,12 +146,10 @@ def plan_session(
     if want_bank > len(candidates):
         if not families:
             if not bank.questions:
-                raise UserError("the question bank is empty", where="llmprep quiz",
-                                fix="try generated questions: `llmprep quiz --generated all`")
+                raise UserError(said("quiz.bank_empty"), where="llmprep quiz", fix=said("quiz.bank_empty_fix"))
             if not candidates:
-                raise UserError("no question matches " + _describe_filters(topics, difficulties, types),
-                                where="llmprep quiz",
-                                fix="drop a filter, or see what there is with `llmprep questions`")
+                raise UserError(said("quiz.nothing_matches", filters=_describe_filters(topics, difficulties, types)),
+                                where="llmprep quiz", fix=said("quiz.nothing_matches_fix"))
             notes.append(say["only_match"].format(count=len(candidates)))
         else:
             notes.append(say["only_bank_match"].format(count=len(candidates)))

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from llmprep.errors import UserError
-from llmprep.messages import translator
+from llmprep.messages import said, translator
 from llmprep.quiz.bank import check_topics
 from llmprep.quiz.messages import words
 from llmprep.quiz.planning import filter_questions, new_seed, plan_session, seeded_selection
@@ -195,8 +195,7 @@ def plan_quiz(bank: Bank, store: Store, *, count: int, new: int, seed: int | Non
     say = words(lang)
     drill = bool(topics or difficulties or types or generated or seed is not None)
     if due_only and generated:
-        raise UserError("--due and --generated do not go together", where="llmprep quiz",
-                        fix="--due already brings back the generator families that are due; drop --generated")
+        raise UserError(said("quiz.due_with_generated"), where="llmprep quiz", fix=said("quiz.due_with_generated_fix"))
     if not due_only and drill:
         plan = plan_session(bank, count=count, seed=seed, topics=topics, difficulties=difficulties, types=types,
                             generated=generated, lang=lang)
@@ -208,8 +207,7 @@ def plan_quiz(bank: Bank, store: Store, *, count: int, new: int, seed: int | Non
                              difficulties=difficulties, types=types, now=now, lang=lang)
     else:
         if not bank.questions and not store.reviews.scheduled_card_ids():
-            raise UserError("the question bank is empty", where="llmprep quiz",
-                            fix="try generated questions: `llmprep quiz --generated all`")
+            raise UserError(said("quiz.bank_empty"), where="llmprep quiz", fix=said("quiz.bank_empty_fix"))
         pick = pick_scheduled(bank, store, count=count, new=new, seed=seed, now=now, lang=lang)
     upcoming = store.reviews.next_due(now) if not pick.questions else None
     schedule = {"mode": "due" if due_only else "review", "due": pick.due, "new": pick.new,

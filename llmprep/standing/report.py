@@ -8,6 +8,7 @@ activity.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -39,13 +40,16 @@ def daily_counts(times: list[datetime], days: int, today: date) -> list[int]:
 
 
 def size_magnitude(size: Any) -> int:
-    """How big a bench size is, to pick the largest: an int itself, a dict the product of its numbers."""
+    """How big a bench size is, to pick the largest: an int itself, a dict or a name (`T=512`,
+    `B4 H8 T128 D64`) the product of its numbers, so "T=2048" is larger than "T=512"."""
     if isinstance(size, bool):
         return 0
     if isinstance(size, int):
         return size
     if isinstance(size, dict):
         return math.prod(value for value in size.values() if isinstance(value, int) and not isinstance(value, bool))
+    if isinstance(size, str):
+        return math.prod(int(number) for number in re.findall(r"\d+", size)) if re.search(r"\d", size) else 0
     return 0
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from llmprep.errors import UserError
+from llmprep.messages import said
 
 STORE_FILE = "llmprep.sqlite3"
 BUSY_TIMEOUT_S = 30.0
@@ -57,10 +58,6 @@ def new_uid() -> str:
     return uuid.uuid4().hex
 
 
-def moved_aside(path: Path) -> str:
-    return f"move it aside (mv '{path}' '{path}.broken') and llmprep starts a new one; nothing else is touched"
-
-
 def database_errors(method):
     """Turn SQLite's errors inside a store method into a UserError naming the file."""
 
@@ -90,14 +87,14 @@ class Database:
         """What a SQLite error means for the user, naming the file and what to do."""
         message = str(error)
         if "locked" in message or "busy" in message:
-            return UserError(f"the progress database stayed locked for {BUSY_TIMEOUT_S:.0f} s",
-                             where=str(self.path), fix="another llmprep is writing to it; let it finish and retry")
+            return UserError(said("store.locked", seconds=f"{BUSY_TIMEOUT_S:.0f}"),
+                             where=str(self.path), fix=said("store.locked_fix"))
         if "readonly" in message or "read-only" in message:
             return read_only_error(self.path)
         if "disk" in message and "full" in message:
-            return UserError("the disk is full", where=str(self.path), fix="free some space and retry")
-        return UserError(f"the progress database is damaged ({message})", where=str(self.path),
-                         fix=moved_aside(self.path))
+            return UserError(said("store.disk_full"), where=str(self.path), fix=said("store.disk_full_fix"))
+        return UserError(said("store.damaged", error=message), where=str(self.path),
+                         fix=said("store.moved_aside", path=self.path))
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -144,5 +141,4 @@ class Database:
 
 def read_only_error(path: Path) -> UserError:
     """The error for a write into a progress database llmprep may only read."""
-    return UserError("the progress database is read-only", where=str(path),
-                     fix="make the file and its directory writable, or set LLMPREP_HOME elsewhere")
+    return UserError(said("store.read_only"), where=str(path), fix=said("store.read_only_fix"))

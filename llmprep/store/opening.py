@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 from llmprep.errors import UserError
+from llmprep.messages import said
 from llmprep.store.bench import BenchRuns
 from llmprep.store.checks import CheckAttempts
 from llmprep.store.database import (
@@ -19,7 +20,6 @@ from llmprep.store.database import (
     Database,
     database_errors,
     default_store_path,
-    moved_aside,
 )
 from llmprep.store.migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from llmprep.store.reviews import Reviews
@@ -97,8 +97,8 @@ def open_store(path: Path | None = None, *, read_only: bool = False) -> Store:
     try:
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error as error:
-        raise UserError(f"cannot open the progress database ({error})", where=str(path),
-                        fix="check that the directory exists and is writable, or set LLMPREP_HOME") from error
+        raise UserError(said("store.cannot_open", error=str(error)), where=str(path),
+                        fix=said("store.cannot_open_fix")) from error
     database = Database(path, connection)
     _prepare_or_close(database, _prepare)
     return Store(database)
@@ -176,12 +176,10 @@ def _refuse_foreign(database: Database) -> None:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     has_tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
     if application_id != APPLICATION_ID and (application_id != 0 or has_tables or version != 0):
-        raise UserError("this file is an SQLite database, but not llmprep's progress database", where=str(path),
-                        fix=moved_aside(path) + "; or set LLMPREP_HOME to another directory")
+        raise UserError(said("store.foreign"), where=str(path), fix=said("store.foreign_fix", path=path))
     if version > SCHEMA_VERSION:
-        raise UserError(f"the progress database was written by a newer llmprep (schema {version}; this one knows "
-                        f"up to {SCHEMA_VERSION}), so it is left untouched", where=str(path),
-                        fix="upgrade llmprep (pip install -U llmprep), or set LLMPREP_HOME to another directory")
+        raise UserError(said("store.newer", version=version, supported=SCHEMA_VERSION), where=str(path),
+                        fix=said("store.newer_fix"))
 
 
 def _migrate(database: Database) -> None:

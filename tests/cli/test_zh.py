@@ -178,6 +178,9 @@ MISTAKES = {
     "quiz-unknown-id": ["quiz", "--id", "attention-divide-by-sqrt"],
     "quiz-unknown-generated": ["quiz", "--id", "gen:nope:1"],
     "quiz-unknown-topic": ["quiz", "--topic", "atention"],
+    "quiz-id-with-a-filter": ["quiz", "--id", "attention-why-sqrt-dk", "--topic", "attention"],
+    "quiz-nothing-matches": ["quiz", "--topic", "serving", "--type", "order", "--difficulty", "hard"],
+    "quiz-unknown-family": ["quiz", "--generated", "nope"],
     "import-missing": ["progress", "import", "{tmp}/missing.json"],
     "import-not-an-export": ["progress", "import", "{tmp}/other.json"],
     "export-unwritable": ["progress", "export", "{tmp}/no/such/dir/out.json"],
@@ -190,7 +193,9 @@ def test_mistakes_are_explained_in_chinese(run_cli, tmp_path):
     from llmprep.quiz.generators import load_families
 
     data = _data_words() + list(load_families()) + ["attention-divide-by-sqrt", "gen:nope:1", "gen:<family>:<seed>",
-                                                    "atention", "--topic", "TEXT", "ID", "No such file or directory"]
+                                                    "atention", "--topic", "--type", "--difficulty", "--generated", "--due",
+                                                    "--list-generators", "--id", "attention-why-sqrt-dk", "order",
+                                                    "serving", "hard", "nope", "all", "TEXT", "ID", "No such file or directory"]
     for name, args in MISTAKES.items():
         args = [arg.replace("{tmp}", str(tmp_path)) for arg in args]
         result = run_cli(*args, "--lang", "zh")
@@ -200,3 +205,22 @@ def test_mistakes_are_explained_in_chinese(run_cli, tmp_path):
         assert not english, f"`llmprep {' '.join(args)} --lang zh` shows English: {english}\n{result.stderr}"
         as_json = run_cli(*args, "--lang", "zh", "--json")
         assert as_json.exit_code == 2 and '"what"' in as_json.stdout
+
+
+def test_a_damaged_or_foreign_database_is_explained_in_chinese(run_cli, llmprep_home):
+    import sqlite3
+
+    llmprep_home.mkdir(parents=True, exist_ok=True)
+    store_file = llmprep_home / "llmprep.sqlite3"
+    fragments = _english_fragments()
+    store_file.write_bytes(b"not a database at all\n" * 10)
+    damaged = run_cli("next", "--lang", "zh")
+    assert damaged.exit_code == 2 and "已损坏" in damaged.stderr, damaged.output
+    store_file.unlink()
+    with sqlite3.connect(store_file) as foreign:
+        foreign.execute("CREATE TABLE other (x)")
+    refused = run_cli("next", "--lang", "zh")
+    assert refused.exit_code == 2 and "不是 llmprep 的进度数据库" in refused.stderr, refused.output
+    for result in (damaged, refused):
+        english = _english_in(result.stderr, ["LLMPREP_HOME", "SQLite", "file is not a database"], fragments)
+        assert not english, f"shows English: {english}\n{result.stderr}"
