@@ -126,15 +126,21 @@ def check_trusted_implementation(exercise: Exercise, implementation: Any, *, dty
     return verdicts, diagnosis
 
 
-def _grade_trusted(exercise: Exercise, implementation: Any, dtype: str, seed: int, lang: str,
-                   memo: dict | None) -> tuple[list[CaseResult], list[Diagnosis], Any]:
+def _memoised_plan(exercise: Exercise, seed: int, dtype: str, memo: dict | None) -> tuple[Any, dict]:
+    """The cases and the reference's outcomes for (exercise, seed, dtype), made once per `memo`,
+    with the dict of runs kept beside them."""
     memo = {} if memo is None else memo
     key = (exercise.id, seed, dtype)
-    reference_impl = reference_entry(exercise)
     if key not in memo:
+        reference_impl = reference_entry(exercise)
         memo[key] = (plan_cases(exercise, seed, dtype, build_requests,
                                 lambda request: run_trusted(exercise, reference_impl, request)), {})
-    plan, runs = memo[key]
+    return memo[key]
+
+
+def _grade_trusted(exercise: Exercise, implementation: Any, dtype: str, seed: int, lang: str,
+                   memo: dict | None) -> tuple[list[CaseResult], list[Diagnosis], Any]:
+    plan, runs = _memoised_plan(exercise, seed, dtype, memo)
     names = _parameter_names(exercise)
 
     def run(impl: Any, index: int, *, grad: bool = True) -> CaseOutcome:
@@ -169,13 +175,7 @@ def first_failure_in_process(exercise: Exercise, implementation: Any, *, seed: i
                              memo: dict | None = None) -> str | None:
     """The name of the first case `implementation` fails (None when it passes every case), stopping
     there: the verdict without its cost. Fixed cases and framework variants run before random ones."""
-    memo = {} if memo is None else memo
-    key = (exercise.id, seed, dtype)
-    reference_impl = reference_entry(exercise)
-    if key not in memo:
-        memo[key] = (plan_cases(exercise, seed, dtype, build_requests,
-                                lambda request: run_trusted(exercise, reference_impl, request)), {})
-    plan, _ = memo[key]
+    plan, _ = _memoised_plan(exercise, seed, dtype, memo)
     names = _parameter_names(exercise)
     order = sorted(range(len(plan.cases)), key=lambda i: plan.cases[i].name.startswith("random-"))
     for index in order:
