@@ -113,15 +113,21 @@ def _add_path_rule(ruleset: int, path: str, rights: int) -> None:
 
 def readable_paths(roots: list[str], protected: list[str]) -> list[str]:
     """`roots`, with every root that contains a `protected` path replaced by its other children,
-    recursively: Landlock grants whole trees, so a secret inside an allowed tree is carved out."""
+    recursively: Landlock grants whole trees, so a secret inside an allowed tree is carved out.
+    A root inside a protected tree stays readable (the Quick start's `.venv` sits inside the checkout,
+    which is protected for its exercises and tests); a root that is itself protected does not."""
     protected = [os.path.realpath(p) for p in protected]
     allowed: list[str] = []
 
-    def add(path: str) -> None:
+    def inside(real: str, tree: str) -> bool:
+        return real.startswith(tree.rstrip("/") + "/")
+
+    def add(path: str, around: tuple[str, ...] = ()) -> None:
+        # `around`: the protected trees that hold the root being walked, which do not hide it
         real = os.path.realpath(path)
-        if any(real == p or real.startswith(p.rstrip("/") + "/") for p in protected):
+        if real in protected or any(inside(real, p) for p in protected if p not in around):
             return
-        if not any(p.startswith(real.rstrip("/") + "/") for p in protected):
+        if not any(inside(p, real) for p in protected):
             allowed.append(real)
             return
         try:
@@ -129,11 +135,12 @@ def readable_paths(roots: list[str], protected: list[str]) -> list[str]:
         except OSError:
             return
         for child in children:
-            add(os.path.join(real, child))
+            add(os.path.join(real, child), around)
 
     for root in roots:
         if os.path.exists(root):
-            add(root)
+            real_root = os.path.realpath(root)
+            add(root, tuple(p for p in protected if inside(real_root, p)))
     return sorted(set(allowed))
 
 
