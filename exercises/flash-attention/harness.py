@@ -25,6 +25,10 @@ class LargestNewTensor(TorchDispatchMode):
         super().__init__()
         self.elements, self.shape, self.op = 0, None, None
 
+    @classmethod
+    def _should_skip_dynamo(cls) -> bool:
+        return False  # torch's default imports torch._dynamo on the first call: 1.8 s per check
+
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         out = func(*args, **(kwargs or {}))
         for t in tree_leaves(out):

@@ -109,6 +109,12 @@ class BannedCallRecorder:
                 return func(*args, **(kwargs or {}))
 
         class _BannedOperatorMode(TorchDispatchMode):
+            @classmethod
+            def _should_skip_dynamo(cls) -> bool:
+                # True (torch's default) wraps __torch_dispatch__ in torch._dynamo.disable, whose
+                # first call imports torch._dynamo: 1.8 s of every worker's start for nothing.
+                return False
+
             def __torch_dispatch__(self, func, types, args=(), kwargs=None):
                 op = func._overloadpacket.__name__
                 if op in by_aten:
@@ -144,9 +150,9 @@ class BannedCallRecorder:
 
 
 def warm_up() -> None:
-    """Enter both modes once around a tiny forward and backward. The first entry initialises about
-    two seconds of torch machinery; the worker pays it before it says ready (while llmprep prepares
-    the cases, or while `watch` waits for a save), not inside the first case."""
+    """Enter both modes once around a tiny forward and backward, so the first entry's set-up is
+    paid before the worker says ready (while llmprep prepares the cases, or while `watch` waits
+    for a save), not inside the first case's time."""
     import torch
 
     recorder = BannedCallRecorder()
