@@ -69,8 +69,10 @@ class BannedCallRecorder:
         self._by_aten: dict[str, str] = {}
         self._objects: list[Any] = []  # keeps the banned objects alive, so their ids stay theirs
 
-    def ban(self, dotted_names: list[str]) -> None:
-        """Ban each `module.attr`, `Class.method` or class named."""
+    def ban(self, dotted_names: list[str], *, patch: bool = True) -> None:
+        """Ban each `module.attr`, `Class.method` or class named. With `patch=False` nothing is
+        replaced (levels 2 and 3 only): for recording in llmprep's own process, whose modules
+        must stay as they are; a banned class is then seen only through its aten operators."""
         for dotted in dotted_names:
             for op in aten_ops_behind(dotted):
                 self._by_aten.setdefault(op, dotted)
@@ -80,12 +82,14 @@ class BannedCallRecorder:
                 continue
             original = getattr(owner, attr)
             if isinstance(original, type):
-                self._ban_class(original, dotted)
+                if patch:
+                    self._ban_class(original, dotted)
                 continue
             self._by_identity[id(original)] = dotted
             self._objects.append(original)
-            with contextlib.suppress(AttributeError, TypeError):
-                setattr(owner, attr, self._wrap(original, dotted))
+            if patch:
+                with contextlib.suppress(AttributeError, TypeError):
+                    setattr(owner, attr, self._wrap(original, dotted))
 
     def recording(self):
         """A context manager that watches torch function calls and aten operators while a case runs."""

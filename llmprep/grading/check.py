@@ -26,7 +26,7 @@ from llmprep.grading.trusted import (
     check_trusted_implementation,
     diagnose,
     grade_in_process,
-    run_trusted,
+    run_in_process,
 )
 from llmprep.grading.verdict import CheckReport, Diagnosis
 
@@ -34,7 +34,7 @@ DEFAULT_TIMEOUT_S = 60.0
 
 # Names other modules and the tests import from here.
 __all__ = ["CheckReport", "Diagnosis", "build_requests", "check_submission", "check_trusted_implementation",
-           "grade_in_process", "run_trusted", "scaled", "start_worker", "_mutations"]
+           "grade_in_process", "run_in_process", "scaled", "start_worker", "_mutations"]
 
 
 def start_worker(file: Path, exercise: Exercise, *, device: str = "auto",
@@ -59,7 +59,7 @@ def check_submission(file: Path, exercise: Exercise, *, device: str = "auto", dt
     try:
         resolved, _ = resolve_device(device, "llmprep check")
         plan = plan_cases(exercise, seed, dtype, build_requests,
-                          lambda request: run_trusted(exercise, reference_entry(exercise), request))
+                          lambda request: run_in_process(exercise, reference_entry(exercise), request))
         cases, sub_requests = plan.cases, plan.sub_requests
         references = list(plan.references)  # now, while the worker imports torch
         names = _parameter_names(exercise)

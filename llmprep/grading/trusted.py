@@ -3,14 +3,15 @@ failure) and the tests' implementations, graded the way `check_submission` grade
 
 from __future__ import annotations
 
-import inspect
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from llmprep.execution.banned import BannedCallRecorder
 from llmprep.execution.calling import CaseOutcome, CaseRequest, cast_floats
+from llmprep.execution.trusted import run_trusted
 from llmprep.exercises import Exercise
 from llmprep.grading.cases import Case, load_mistakes, load_module, reference_entry
 from llmprep.grading.compare import CaseResult, values_match
@@ -48,33 +49,12 @@ def build_requests(exercise: Exercise, cases: list[Case], dtype: str,
     return submission_requests, reference_requests
 
 
-def run_trusted(exercise: Exercise, implementation: Any, request: CaseRequest) -> CaseOutcome:
-    """Run the reference or a mistake in this process, the way the worker runs a submission (under
-    one torch thread); an exception becomes the outcome's error, with the line of the
-    implementation's own file (the corpus and the content tests read it)."""
-    from llmprep.execution.calling import ErrorInfo, clone_values, run_case
-    from llmprep.execution.trusted import one_torch_thread
-
+def run_in_process(exercise: Exercise, implementation: Any, request: CaseRequest,
+                   banned: BannedCallRecorder | None = None) -> CaseOutcome:
+    """Run the reference, a mistake or a test's implementation on one case in this process,
+    through the exercise's harness, the way the worker runs a submission (see `run_trusted`)."""
     harness = load_module(exercise, exercise.harness).run if exercise.harness else None
-    request = replace(request, args=clone_values(request.args), kwargs=clone_values(request.kwargs),
-                      state_dict=clone_values(request.state_dict))
-    try:
-        with one_torch_thread():
-            return run_case(implementation, exercise.kind, request, "cpu", harness)
-    except Exception as exc:  # a mistake may well crash on some inputs
-        return CaseOutcome(error=ErrorInfo(type(exc).__name__, str(exc), _own_line(exc, implementation)))
-
-
-def _own_line(exc: Exception, implementation: Any) -> int | None:
-    """The last line of the implementation's own file in the exception's traceback."""
-    import traceback
-
-    try:
-        source = inspect.getsourcefile(implementation)
-    except TypeError:
-        return None
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == source]
-    return frames[-1].lineno if frames else None
+    return run_trusted(implementation, exercise.kind, request, harness, banned=banned)
 
 
 def diagnose(exercise: Exercise, cases: list[Case], verdicts: list[CaseResult], requests: list[CaseRequest],
@@ -97,13 +77,13 @@ def diagnose(exercise: Exercise, cases: list[Case], verdicts: list[CaseResult], 
         for i in failing:
             tolerance = scaled(exercise.tolerance(dtype), cases[i].tolerance_scale)
             outcome = (run(mistake.implementation, i) if run is not None
-                       else run_trusted(exercise, mistake.implementation, replace(requests[i], grad=False)))
+                       else run_in_process(exercise, mistake.implementation, replace(requests[i], grad=False)))
             if outcome.error is not None or not values_match(outcome.output, verdicts[i].output, tolerance):
                 matched = False
                 break
         for i in raising if matched else []:
             outcome = (run(mistake.implementation, i) if run is not None
-                       else run_trusted(exercise, mistake.implementation, replace(requests[i], grad=False)))
+                       else run_in_process(exercise, mistake.implementation, replace(requests[i], grad=False)))
             if outcome.error is None or outcome.error.type != verdicts[i].error_type:
                 matched = False
                 break
@@ -134,12 +114,13 @@ def _memoised_plan(exercise: Exercise, seed: int, dtype: str, memo: dict | None)
     if key not in memo:
         reference_impl = reference_entry(exercise)
         memo[key] = (plan_cases(exercise, seed, dtype, build_requests,
-                                lambda request: run_trusted(exercise, reference_impl, request)), {})
+                                lambda request: run_in_process(exercise, reference_impl, request)), {})
     return memo[key]
 
 
 def _grade_trusted(exercise: Exercise, implementation: Any, dtype: str, seed: int, lang: str,
-                   memo: dict | None) -> tuple[list[CaseResult], list[Diagnosis], Any]:
+                   memo: dict | None, banned: BannedCallRecorder | None = None,
+                   ) -> tuple[list[CaseResult], list[Diagnosis], Any]:
     plan, runs = _memoised_plan(exercise, seed, dtype, memo)
     names = _parameter_names(exercise)
 
@@ -147,7 +128,8 @@ def _grade_trusted(exercise: Exercise, implementation: Any, dtype: str, seed: in
         run_key = (id(impl), index, grad)
         if run_key not in runs:
             request = plan.sub_requests[index]
-            runs[run_key] = run_trusted(exercise, impl, request if grad else replace(request, grad=False))
+            runs[run_key] = run_in_process(exercise, impl, request if grad else replace(request, grad=False),
+                                           banned=banned if impl is implementation else None)
         return runs[run_key]
 
     verdicts = [judge_case(exercise, case, names, plan.sub_requests[index], plan.references[index],
@@ -158,11 +140,18 @@ def _grade_trusted(exercise: Exercise, implementation: Any, dtype: str, seed: in
 
 
 def grade_in_process(file: Path, exercise: Exercise, implementation: Any, *, dtype: str = "float32",
-                     seed: int = 0, lang: str = "en", memo: dict | None = None) -> CheckReport:
+                     seed: int = 0, lang: str = "en", memo: dict | None = None,
+                     record_banned: bool = False) -> CheckReport:
     """The report `check_submission` would give, for an implementation already imported in this
-    process (trusted code: the tests' corpora), without a worker and without recording anything."""
+    process (trusted code: the tests' corpora and solutions), without a worker and without
+    recording anything. `record_banned` watches for the exercise's banned built-ins as the worker
+    does, except that a banned class is seen only through its aten operators (nothing is patched)."""
     started = time.perf_counter()
-    verdicts, diagnosis, plan = _grade_trusted(exercise, implementation, dtype, seed, lang, memo)
+    recorder = None
+    if record_banned and exercise.banned:
+        recorder = BannedCallRecorder()
+        recorder.ban(list(exercise.banned), patch=False)
+    verdicts, diagnosis, plan = _grade_trusted(exercise, implementation, dtype, seed, lang, memo, recorder)
     report = CheckReport(exercise=exercise, submission=Path(file), passed=all(v.passed for v in verdicts),
                          seed=seed, device="cpu", dtype=dtype, cases=verdicts, diagnosis=diagnosis, lang=lang,
                          duration_s=time.perf_counter() - started)
@@ -182,12 +171,12 @@ def first_failure_in_process(exercise: Exercise, implementation: Any, *, seed: i
         if index in plan.repeats:  # a repeat means something only after the cases before it ran
             continue
         verdict = judge_case(exercise, plan.cases[index], names, plan.sub_requests[index], plan.references[index],
-                             run_trusted(exercise, implementation, plan.sub_requests[index]), dtype, "cpu")
+                             run_in_process(exercise, implementation, plan.sub_requests[index]), dtype, "cpu")
         if not verdict.passed:
             return plan.cases[index].name
     for index in plan.repeats:
         verdict = judge_case(exercise, plan.cases[index], names, plan.sub_requests[index], plan.references[index],
-                             run_trusted(exercise, implementation, plan.sub_requests[index]), dtype, "cpu")
+                             run_in_process(exercise, implementation, plan.sub_requests[index]), dtype, "cpu")
         if not verdict.passed:
             return plan.cases[index].name
     return None

@@ -11,7 +11,7 @@ import torch
 
 from llmprep.exercises import list_exercises, readme_sections
 from llmprep.grading.cases import load_mistakes, load_module, make_cases, reference_entry
-from llmprep.grading.check import check_trusted_implementation, run_trusted
+from llmprep.grading.check import check_trusted_implementation, run_in_process
 
 EXERCISES = list_exercises()
 IDS = [e.id for e in EXERCISES]
@@ -90,7 +90,7 @@ def test_reference_reproduces_the_worked_examples(exercise):
     for case, request in zip(cases, requests, strict=True):
         if case.expected is None:
             continue
-        output = run_trusted(exercise, reference_entry(exercise), dataclasses.replace(request, grad=False)).output["tensor"]
+        output = run_in_process(exercise, reference_entry(exercise), dataclasses.replace(request, grad=False)).output["tensor"]
         torch.testing.assert_close(output.double(), case.expected.double(), atol=1e-4, rtol=0)
         checked += 1
     if not checked:
