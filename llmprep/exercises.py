@@ -118,6 +118,11 @@ def list_exercises(root: Path | None = None) -> list[Exercise]:
 
 def get_exercise(exercise_id: str, root: Path | None = None) -> Exercise:
     """The exercise with this id; a UserError listing the ids when there is none."""
+    folder = (exercises_dir() if root is None else root) / exercise_id
+    if exercise_id and "/" not in exercise_id and (folder / "exercise.toml").is_file():
+        exercise = load_exercise_folder(folder)  # the usual layout: the folder is named by the id
+        if exercise.id == exercise_id:
+            return exercise
     exercises = list_exercises(root)
     for exercise in exercises:
         if exercise.id == exercise_id:

@@ -1,4 +1,5 @@
-"""doctor runs the real probes (torch, onnxruntime sessions, the exporter) once for this module."""
+"""doctor runs the real probes (torch, onnxruntime sessions, the exporter) once for this module
+(once for --json, once for the human output)."""
 
 import json
 
@@ -15,6 +16,15 @@ def doctor_json():
 
     result = CliRunner().invoke(cli, ["doctor", "--json"], catch_exceptions=False)
     return result, json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def doctor_shown():
+    from click.testing import CliRunner
+
+    from llmprep.cli import cli
+
+    return CliRunner().invoke(cli, ["doctor"], catch_exceptions=False)
 
 
 def test_doctor_json_has_the_documented_shape(doctor_json):
@@ -61,8 +71,8 @@ def test_exporter_works(doctor_json):
     assert report["onnx_export"]["opset"] >= 17
 
 
-def test_doctor_human_output_keeps_onnxruntime_logs_off_screen(run_cli):
-    result = run_cli("doctor")
+def test_doctor_human_output_keeps_onnxruntime_logs_off_screen(doctor_shown):
+    result = doctor_shown
     assert result.exit_code == 0
     assert "CPUExecutionProvider" in result.stdout
     # onnxruntime's own error log (and its Python-side "EP Error" banner) must not leak through.
@@ -71,14 +81,14 @@ def test_doctor_human_output_keeps_onnxruntime_logs_off_screen(run_cli):
     assert "ready" in result.stdout
 
 
-def test_without_a_gpu_doctor_says_no_gpu_plainly_and_is_ready_for_the_cpu(doctor_json, run_cli):
+def test_without_a_gpu_doctor_says_no_gpu_plainly_and_is_ready_for_the_cpu(doctor_json, doctor_shown):
     _, report = doctor_json
     if report["torch"]["cuda_available"]:
         pytest.skip("this machine has a GPU")
     assert report["gpu"] == {"present": False, "summary": "no GPU", "why": report["gpu"]["why"]}
     assert report["cuda_execution_provider"]["reason"] == "no GPU"
     assert report["ready_for"] == "CPU"
-    shown = run_cli("doctor").stdout
+    shown = doctor_shown.stdout
     assert "no GPU" in shown and "ready for the CPU" in shown
     assert ".so." not in shown  # no loader message about a CUDA library on a machine that has no GPU
 
