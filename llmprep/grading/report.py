@@ -9,7 +9,8 @@ import shlex
 from typing import Any
 
 from llmprep.grading.check import CheckReport
-from llmprep.grading.wording import in_chinese
+from llmprep.grading.compare import CaseResult
+from llmprep.grading.wording import case_error_in_chinese, exercise_forms, in_chinese, traceback_in_chinese
 
 MESSAGES = {
     "en": {
@@ -103,7 +104,7 @@ def _problem(report: CheckReport, m: dict, lang: str) -> list[Any]:
                 style="red")]
     frames = _traceback_without_message(report.problem_traceback, report.problem or "")
     if frames:
-        out.append(Text(_trim(frames, 20)))
+        out.append(Text(_trim(traceback_in_chinese(frames) if lang == "zh" else frames, 20)))
     out.append(Text(m["hint"].format(exercise=report.exercise.id), style="dim"))
     return out
 
@@ -115,9 +116,14 @@ def render_report(report: CheckReport, lang: str = "en") -> list[Any]:
     from rich.text import Text
 
     m = MESSAGES.get(lang, MESSAGES["en"])
+    forms = exercise_forms(report.exercise) if lang == "zh" else []
 
-    def said(message: str | None) -> str:
-        return (in_chinese(message) if lang == "zh" else message) or ""
+    def said(message: str | None, case: CaseResult | None = None) -> str:
+        if lang != "zh" or not message:
+            return message or ""
+        if case is not None:
+            return case_error_in_chinese(message, case.error_type, case.error_line, forms)
+        return in_chinese(message, forms) or ""
 
     if report.problem:
         out = _problem(report, m, lang)
@@ -140,6 +146,14 @@ def render_report(report: CheckReport, lang: str = "en") -> list[Any]:
     return out
 
 
+def _finding(text: str, report: CheckReport, said) -> str:
+    """A finding's text, with the case errors it quotes (English: the verdicts' own) in the reader's language."""
+    for case in report.cases:
+        if case.error and case.error in text:
+            text = text.replace(case.error, said(case.error, case))
+    return text
+
+
 def _verdict(report: CheckReport, m: dict, lang: str, said) -> list[Any]:
     from rich.text import Text
 
@@ -155,10 +169,10 @@ def _verdict(report: CheckReport, m: dict, lang: str, said) -> list[Any]:
                                        seed=report.seed), style="bold red"))
     if failure is not None:
         out.append(Text(m["first"].format(name=failure.name, shapes=failure.shapes), style="bold"))
-        out.append(Text("  " + said(failure.error)))
+        out.append(Text("  " + said(failure.error, failure)))
         frames = _traceback_without_message(failure.traceback, failure.error or "")
         if frames:
-            out.append(Text(_trim(frames, 12)))
+            out.append(Text(_trim(traceback_in_chinese(frames) if lang == "zh" else frames, 12)))
         detail = failure.detail
         if detail and detail.get("index") is not None:
             expected, got = _distinct_numbers(detail.get("expected"), detail.get("got"))
@@ -172,7 +186,7 @@ def _verdict(report: CheckReport, m: dict, lang: str, said) -> list[Any]:
     elif report.findings:
         out.append(Text(m["analysis"], style="bold yellow"))
         for finding in report.findings:
-            out.append(Text(f"  • {finding.message(lang)}"))
+            out.append(Text(f"  • {_finding(finding.message(lang), report, said)}"))
     else:
         out.append(Text(m["no_diagnosis"]))
     out.append(Text(m["hint"].format(exercise=report.exercise.id), style="dim"))

@@ -1,13 +1,24 @@
-"""The report's verdict messages in Chinese.
+"""The report's messages in Chinese.
 
 The grader words its verdicts in English (they are also the JSON document's `error` fields,
-which keep their text); `in_chinese` rewrites each known form for `--lang zh`. A form it does not
-know (an exception's own text, a property written by an exercise) is shown as it is.
+which keep their text); `in_chinese` rewrites each known form for `--lang zh`. Two kinds of form:
+
+- the grader's own (`_FORMS` below: regular expressions and their Chinese replacements);
+- an exercise's own: harness.py and spec.py declare the messages they write in a `MESSAGES` dict of
+  `key: (english template, chinese template)` with `str.format` fields (exercises/FORMAT.md).
+  The worker sends an exception's text as a string, so the English template becomes a pattern
+  here and the Chinese template is filled with what its fields matched.
+
+An exception the submission raised itself ("mat1 and mat2 shapes cannot be multiplied") has no
+Chinese form: `error_in_chinese` frames it in Chinese and shows its text as data.
 """
 
 from __future__ import annotations
 
 import re
+import string
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 _FORMS: list[tuple[str, str]] = [
     (r"wrong values: (\d+) of (\d+) elements of (.+) outside atol \+ rtol·\|ref\| \(atol=(\S+), rtol=(\S+)\)",
@@ -36,34 +47,157 @@ _FORMS: list[tuple[str, str]] = [
     (r"timed out: still running after (\S+) s \(see --timeout\)", r"超时：\1 秒后仍在运行（见 --timeout）"),
     (r"the worker's result channel was corrupted while this case ran", r"运行此用例时，工作进程的结果通道被破坏"),
     (r"the process ended while this case ran \((.+)\)", r"运行此用例时进程结束了（\1）"),
-    (r"the file failed to import: (.+)", r"文件导入失败：\1"),
     (r"the file defines no `(.+)` \(it defines: (.+)\); the exercise asks for (.+)",
      r"文件中没有定义 `\1`（它定义了：\2）；本练习要求 \3"),
     (r"(.+) is (\S+), expected (\S+)", r"\1 为 \2，应为 \3"),
 ]
-_COMPILED = [(re.compile(pattern), zh) for pattern, zh in _FORMS]
+_COMPILED = [(re.compile(pattern, re.DOTALL), zh) for pattern, zh in _FORMS]
+_PATHS = _COMPILED[17:19]  # "the gradient of input `x`" inside another message
+_IMPORT = re.compile(r"the file failed to import: ([\w.]+): (.*?)(?: \(line (\d+)\))?", re.DOTALL)
+_RAISED = re.compile(r"([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit|Warning|Iteration)): (.*?)(?: \(line (\d+)\))?",
+                     re.DOTALL)
 
 
-def _one(message: str) -> str:
+@dataclass(frozen=True)
+class Form:
+    """One message an exercise writes: its English template as a pattern, and its Chinese template."""
+
+    key: str
+    en: str
+    zh: str
+    pattern: re.Pattern
+
+    def fields(self) -> set[str]:
+        """The names of the template's fields."""
+        return template_fields(self.en)
+
+
+def template_fields(template: str) -> set[str]:
+    """The field names of a `str.format` template."""
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
+
+
+def make_form(key: str, en: str, zh: str) -> Form:
+    """A Form from a MESSAGES entry; ValueError when the templates cannot be one (fields differ,
+    a field is not a plain name, the Chinese holds no Chinese)."""
+    parts, seen = [], set()
+    for literal, field, _, _ in string.Formatter().parse(en):
+        parts.append(re.escape(literal))
+        if field is None:
+            continue
+        if not field.isidentifier():
+            raise ValueError(f"message {key!r}: field {{{field}}} must be a plain name")
+        parts.append(f"(?P={field})" if field in seen else f"(?P<{field}>.+?)")
+        seen.add(field)
+    if template_fields(zh) != seen:
+        raise ValueError(f"message {key!r}: the English fields {sorted(seen)} and the Chinese "
+                         f"{sorted(template_fields(zh))} differ")
+    if not re.search(r"[\u4e00-\u9fff]", zh):
+        raise ValueError(f"message {key!r}: the Chinese template has no Chinese")
+    return Form(key, en, zh, re.compile("".join(parts), re.DOTALL))
+
+
+def forms_from(messages: object, where: str) -> list[Form]:
+    """The forms of one file's MESSAGES (a dict of key: (english, chinese)); ValueError naming `where`."""
+    if not isinstance(messages, dict):
+        raise ValueError(f"{where}: MESSAGES must be a dict of key: (english, chinese)")
+    forms = []
+    for key, pair in messages.items():
+        if not (isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(t, str) and t.strip() for t in pair)):
+            raise ValueError(f"{where}: MESSAGES[{key!r}] must be a tuple (english, chinese)")
+        forms.append(make_form(key, *pair))
+    # the most specific first: a template whose literal text is longer matches before a looser one
+    return sorted(forms, key=lambda f: -len(f.pattern.pattern))
+
+
+def _fill(template: str, values: dict[str, str], translate: Callable[[str], str]) -> str:
+    out = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        out.append(literal)
+        if field is not None:
+            out.append(translate(values[field]))
+    return "".join(out)
+
+
+def _one(message: str, forms: Sequence[Form]) -> str:
     for prefix, zh in (("wrong gradient: ", "梯度错误："), ("gradient: ", "梯度："), ("not run: ", "未运行：")):
         if message.startswith(prefix):
-            return zh + in_chinese(message[len(prefix):])
+            return zh + in_chinese(message[len(prefix):], forms)
     if message == "not run":
         return "未运行"
+    for form in forms:
+        match = form.pattern.fullmatch(message)
+        if match:
+            # a field may hold a message of its own (a rank's error inside the harness's)
+            return _fill(form.zh, match.groupdict(), lambda value: _one(value, forms))
+    imported = _IMPORT.fullmatch(message)
+    if imported:
+        return "文件导入失败：" + error_in_chinese(imported[1], imported[2], imported[3], forms)
     for pattern, zh in _COMPILED:
         match = pattern.fullmatch(message)
         if match:
             text = match.expand(zh)
-            # paths inside a message ("the gradient of input `x`") are forms of their own
-            for inner, inner_zh in _COMPILED[17:19]:
+            for inner, inner_zh in _PATHS:
                 text = inner.sub(inner_zh, text)
             return text
+    raised = _RAISED.fullmatch(message)
+    if raised:
+        return error_in_chinese(raised[1], raised[2], raised[3], forms)
     return message
 
 
-def in_chinese(message: str | None) -> str | None:
-    """The Chinese wording of a verdict message (several are joined by "; ")."""
+def error_in_chinese(error_type: str, text: str, line: int | str | None, forms: Sequence[Form] = ()) -> str:
+    """An exception's message in Chinese: an exercise's own message in its Chinese form; the
+    submission's own text framed in Chinese, the text itself shown as data."""
+    where = f"（第 {line} 行）" if line else ""
+    if line:  # a SyntaxError's text ends with "(file.py, line 3)": the line is said once
+        text = re.sub(r" \([^()]*, line \d+\)$", "", text)
+    for form in forms:
+        if form.pattern.fullmatch(text):
+            return f"{error_type}{where}：{_one(text, forms)}"
+    return f"提交的代码抛出 {error_type}{where}：{text}"
+
+
+def case_error_in_chinese(error: str, error_type: str | None, line: int | None, forms: Sequence[Form] = ()) -> str:
+    """A case's error in Chinese, knowing whether (and where) the call raised."""
+    head, tail = f"{error_type}: ", f" (line {line})" if line else ""
+    if error_type and error.startswith(head) and error.endswith(tail):
+        return error_in_chinese(error_type, error[len(head):len(error) - len(tail)], line, forms)
+    return in_chinese(error, forms) or ""
+
+
+def in_chinese(message: str | None, forms: Sequence[Form] = ()) -> str | None:
+    """The Chinese wording of a verdict message (several are joined by "; "); `forms` are the
+    exercise's own messages."""
     if not message:
         return message
-    text = "；".join(_one(part) for part in message.split("; "))
+    whole = (_RAISED.fullmatch(message) or _IMPORT.fullmatch(message)
+             or any(form.pattern.fullmatch(message) for form in forms))
+    text = _one(message, forms) if whole else "；".join(_one(part, forms) for part in message.split("; "))
     return re.sub(r" \(line (\d+)\)", r"（第 \1 行）", text)
+
+
+def exercise_forms(exercise) -> list[Form]:
+    """The messages an exercise's harness.py and spec.py declare in MESSAGES, as forms (a
+    UserError naming the file when a declaration is malformed)."""
+    from llmprep.errors import UserError
+    from llmprep.grading.cases import load_module
+
+    forms: list[Form] = []
+    for filename in filter(None, (exercise.harness, "spec.py")):
+        messages = getattr(load_module(exercise, filename), "MESSAGES", None)
+        if messages is None:
+            continue
+        where = str(exercise.path(filename))
+        try:
+            forms += forms_from(messages, where)
+        except ValueError as exc:
+            raise UserError(str(exc), where=where, fix="see MESSAGES in exercises/FORMAT.md") from None
+    return sorted(forms, key=lambda f: -len(f.pattern.pattern))
+
+
+def traceback_in_chinese(frames: str) -> str:
+    """A Python traceback's own words in Chinese; the code and names in it stay as they are."""
+    frames = frames.replace("Traceback (most recent call last):", "调用栈（最近的调用在最后）：")
+    return re.sub(r'File "([^"]*)", line (\d+)(?:, in (\S+))?',
+                  lambda m: f'文件 "{m[1]}"，第 {m[2]} 行' + (f"，在 {m[3]} 中" if m[3] else ""), frames)
