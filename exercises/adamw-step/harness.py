@@ -8,6 +8,19 @@ flattened: (steps, P). Imports only torch (it runs inside the grading worker too
 
 import torch
 
+# What this harness raises, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "replaced": ("params[{i}] was replaced by a new tensor at step {step}: update the parameters in place "
+                 "(p.mul_, p.add_, p.sub_, p.addcdiv_, or p.copy_), because the model holds these tensors",
+                 "params[{i}] 在第 {step} 步被换成了新张量：请原地更新参数（p.mul_、p.add_、p.sub_、p.addcdiv_ "
+                 "或 p.copy_），因为模型持有的是这些张量"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 
 def _split(flat, shapes):
     tensors, start = [], 0
@@ -36,8 +49,6 @@ def run(entry, inputs):
             entry(params, grads, exp_avgs, exp_avg_sqs, step, **hyper)
         for i, (now, before) in enumerate(zip(params, originals, strict=True)):
             if now is not before:
-                raise ValueError(f"params[{i}] was replaced by a new tensor at step {step}: update the parameters "
-                                 "in place (p.mul_, p.add_, p.sub_, p.addcdiv_, or p.copy_), because the model "
-                                 "holds these tensors")
+                raise ValueError(_say("replaced", i=i, step=step))
         trajectory.append(torch.cat([p.reshape(-1) for p in originals]))
     return torch.stack(trajectory)  # (steps, P)

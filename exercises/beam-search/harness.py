@@ -12,6 +12,21 @@ padded with -1, and their scores. Runs in the worker: torch only.
 import torch
 from torch import nn
 
+# What this harness raises, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "not-a-pair": ("beam_search must return (sequences, scores)", "beam_search 必须返回 (sequences, scores)"),
+    "count": ("return the best beam_width = {beam_width} hypotheses, not {got}",
+              "请返回最好的 beam_width = {beam_width} 个假设，而不是 {got} 个"),
+    "too-long": ("hypothesis {row} has {n} generated tokens, more than max_new_tokens = {max_new_tokens} "
+                 "(return only the generated tokens, not the prompt)",
+                 "假设 {row} 有 {n} 个生成的 token，超过了 max_new_tokens = {max_new_tokens}（只返回生成的 token，不要包含提示词）"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 
 class TinyLM(nn.Module):
     """model(ids: (N, T) int64) -> (N, vocab_size) logits of the token after each sequence."""
@@ -45,15 +60,14 @@ def run(entry, inputs):
     with torch.no_grad():
         answer = entry(model, prompt_ids.clone(), beam_width, max_new_tokens, eos_id, **inputs["kwargs"])
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise TypeError("beam_search must return (sequences, scores)")
+        raise TypeError(_say("not-a-pair"))
     sequences, scores = answer
     if len(sequences) != beam_width:
-        raise ValueError(f"return the best beam_width = {beam_width} hypotheses, not {len(sequences)}")
+        raise ValueError(_say("count", beam_width=beam_width, got=len(sequences)))
     tokens = torch.full((beam_width, max_new_tokens), -1.0, dtype=torch.float64)
     for row, sequence in enumerate(sequences):
         generated = torch.as_tensor(sequence).reshape(-1).to("cpu", torch.float64)
         if generated.numel() > max_new_tokens:
-            raise ValueError(f"hypothesis {row} has {generated.numel()} generated tokens, more than "
-                             f"max_new_tokens = {max_new_tokens} (return only the generated tokens, not the prompt)")
+            raise ValueError(_say("too-long", row=row, n=generated.numel(), max_new_tokens=max_new_tokens))
         tokens[row, : generated.numel()] = generated
     return {"tokens": tokens, "scores": torch.as_tensor(scores).reshape(-1).to("cpu", torch.float64)}

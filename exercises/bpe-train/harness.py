@@ -6,6 +6,12 @@ float64 tensor; all compared exactly. Runs in the worker: torch only.
 
 import torch
 
+# What this harness raises, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "not-pairs": ("train must return a list of (a, b) pairs of ids", "train 必须返回由 id 对 (a, b) 组成的列表"),
+}
+
 
 def _ids(values):
     values = [int(v) for v in values]
@@ -19,7 +25,7 @@ def run(entry, inputs):
     try:
         pairs = [(int(a), int(b)) for a, b in merges]
     except (TypeError, ValueError):
-        raise TypeError("train must return a list of (a, b) pairs of ids") from None
+        raise TypeError(MESSAGES["not-pairs"][0]) from None
     result = {"merges": torch.tensor(pairs, dtype=torch.float64).reshape(-1, 2)}
     for index, text in enumerate(held_out):
         result[f"encode(held_out[{index}])"] = _ids(tokenizer.encode(text))

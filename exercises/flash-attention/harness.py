@@ -13,6 +13,24 @@ import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_leaves
 
+# What this harness raises, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "memory": ("memory: your call created a tensor of shape {shape} ({op}) holding {elements} elements, as many "
+               "as the whole {L} × {S} score matrix for each of the {batch_heads} batch-heads ({limit}). "
+               "FlashAttention's point is O(L·D) extra memory: loop over key blocks of block_size = {block_size}, "
+               "keep only a block_size × block_size tile of scores, a running max and a running sum per query, "
+               "and never build an L × S scores, weights or mask tensor.",
+               "内存：你的调用创建了形状为 {shape} 的张量（{op}），含 {elements} 个元素，与 {batch_heads} 个 "
+               "batch-head 的完整 {L} × {S} 分数矩阵一样大（{limit}）。FlashAttention 的要点是只用 O(L·D) 的额外"
+               "内存：按 block_size = {block_size} 分块遍历 key，只保留一个 block_size × block_size 的分数块，"
+               "以及每个 query 的滚动最大值和滚动和，永远不要构造 L × S 的分数、权重或掩码张量。"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 
 class ScoreMatrixTooLarge(MemoryError):
     """The submission built a tensor as large as the whole L × S attention matrix."""
@@ -57,10 +75,7 @@ def run(entry, inputs):
         batch_heads = math.prod(q.shape[:-2])
         limit = batch_heads * L * S
         if watcher.elements >= limit:
-            raise ScoreMatrixTooLarge(
-                f"memory: your call created a tensor of shape {list(watcher.shape)} ({watcher.op}) holding "
-                f"{watcher.elements} elements, as many as the whole {L} × {S} score matrix for each of the "
-                f"{batch_heads} batch-heads ({limit}). FlashAttention's point is O(L·D) extra memory: loop over "
-                f"key blocks of block_size = {block_size}, keep only a block_size × block_size tile of scores, "
-                "a running max and a running sum per query, and never build an L × S scores, weights or mask tensor.")
+            raise ScoreMatrixTooLarge(_say("memory", shape=list(watcher.shape), op=watcher.op,
+                                           elements=watcher.elements, L=L, S=S, batch_heads=batch_heads,
+                                           limit=limit, block_size=block_size))
     return out

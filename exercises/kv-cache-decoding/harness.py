@@ -15,6 +15,19 @@ import torch
 from torch import nn
 from torch.overrides import TorchFunctionMode
 
+# What this harness raises, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "not-ids": ("generate must return an int64 Tensor of token ids, got {got}",
+                "generate 必须返回 int64 的 token id 张量，实际是 {got}"),
+    "shape": ("generate must return the prompt followed by max_new_tokens new tokens, shape {expected}; got {got}",
+              "generate 必须返回提示词加上 max_new_tokens 个新 token，形状 {expected}；实际是 {got}"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 BUDGET_SLACK = 1.5
 
 
@@ -166,11 +179,9 @@ def run(entry, inputs):
     with counter, torch.no_grad():
         tokens = entry(model, prompt_ids.clone(), max_new_tokens)
     if not isinstance(tokens, torch.Tensor) or tokens.dtype != torch.int64:
-        raise TypeError(f"generate must return an int64 Tensor of token ids, got "
-                        f"{getattr(tokens, 'dtype', type(tokens).__name__)}")
+        raise TypeError(_say("not-ids", got=getattr(tokens, "dtype", type(tokens).__name__)))
     if tuple(tokens.shape) != (B, P + max_new_tokens):
-        raise ValueError(f"generate must return the prompt followed by max_new_tokens new tokens, shape "
-                         f"{(B, P + max_new_tokens)}; got {tuple(tokens.shape)}")
+        raise ValueError(_say("shape", expected=(B, P + max_new_tokens), got=tuple(tokens.shape)))
     budget = cached_flops_budget(config, B, P, max_new_tokens)
     return {
         "tokens": tokens.detach().to("cpu", torch.float64),

@@ -14,19 +14,32 @@ import warnings
 
 import torch
 
+# What this harness raises, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "no-noam": ("define noam_lr(step, d_model, warmup_steps) in the same file as warmup_cosine_lr",
+                "请在 warmup_cosine_lr 所在的文件中定义 noam_lr(step, d_model, warmup_steps)"),
+    "not-float": ("the schedule returned {type} at step {step}: return a float",
+                  "学习率调度在第 {step} 步返回了 {type}：请返回 float"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 
 def _schedule(entry, name):
     if name == "warmup-cosine":
         return getattr(entry, "warmup_cosine_lr", entry)
     noam = getattr(entry, "noam_lr", None) or getattr(sys.modules.get(getattr(entry, "__module__", "")), "noam_lr", None)
     if noam is None:
-        raise NameError("define noam_lr(step, d_model, warmup_steps) in the same file as warmup_cosine_lr")
+        raise NameError(_say("no-noam"))
     return noam
 
 
 def _as_float(value, step):
     if isinstance(value, bool) or not isinstance(value, (int, float, torch.Tensor)):
-        raise TypeError(f"the schedule returned {type(value).__name__} at step {step}: return a float")
+        raise TypeError(_say("not-float", type=type(value).__name__, step=step))
     return float(value)
 
 

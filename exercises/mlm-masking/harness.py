@@ -8,6 +8,21 @@ generator seed (and different global RNG states) agree. Runs in the worker: torc
 
 import torch
 
+# What this harness raises, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "not-a-pair": ("mask_tokens must return a tuple (masked_ids, labels)",
+                   "mask_tokens 必须返回元组 (masked_ids, labels)"),
+    "not-a-tensor": ("{name} must be a Tensor, got {type}", "{name} 必须是张量，实际是 {type}"),
+    "shape": ("{name} must have the shape of input_ids {expected}, got {got}",
+              "{name} 的形状必须与 input_ids 相同 {expected}，实际是 {got}"),
+    "dtype": ("{name} must be int64 like input_ids, got {dtype}", "{name} 必须像 input_ids 一样是 int64，实际是 {dtype}"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 REPRODUCIBILITY_TOKENS = 4096
 
 
@@ -15,15 +30,14 @@ def _call(entry, input_ids, mask_id, vocab_size, special_ids, generator, options
     given = input_ids.clone()
     result = entry(given, mask_id, vocab_size, list(special_ids), generator=generator, **options)
     if not isinstance(result, (tuple, list)) or len(result) != 2:
-        raise TypeError("mask_tokens must return a tuple (masked_ids, labels)")
+        raise TypeError(_say("not-a-pair"))
     for name, value in zip(("masked_ids", "labels"), result, strict=True):
         if not isinstance(value, torch.Tensor):
-            raise TypeError(f"{name} must be a Tensor, got {type(value).__name__}")
+            raise TypeError(_say("not-a-tensor", name=name, type=type(value).__name__))
         if tuple(value.shape) != tuple(input_ids.shape):
-            raise ValueError(f"{name} must have the shape of input_ids {tuple(input_ids.shape)}, "
-                             f"got {tuple(value.shape)}")
+            raise ValueError(_say("shape", name=name, expected=tuple(input_ids.shape), got=tuple(value.shape)))
         if value.dtype != torch.int64:
-            raise TypeError(f"{name} must be int64 like input_ids, got {value.dtype}")
+            raise TypeError(_say("dtype", name=name, dtype=value.dtype))
     untouched = torch.equal(given, input_ids)
     return result[0], result[1], untouched
 

@@ -10,6 +10,19 @@ parameter that gets no gradient counts as 0). Runs in the worker: torch only.
 
 import torch
 
+# What this harness raises, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "not-a-pair": ("MoELayer.forward returned {type}: return (out, aux_loss)",
+                   "MoELayer.forward 返回了 {type}：请返回 (out, aux_loss)"),
+    "names": ("the parameters must be named {expected} ... (router, experts.<i>.w1/w2/w3); yours are {yours}",
+              "参数必须命名为 {expected} ……（router、experts.<i>.w1/w2/w3）；你的是 {yours}"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 GRID = 4096
 
 
@@ -31,7 +44,7 @@ def _weights(model, router_weight, expert_seed, dtype):
 
 def _pair(output):
     if not isinstance(output, (tuple, list)) or len(output) != 2:
-        raise TypeError(f"MoELayer.forward returned {type(output).__name__}: return (out, aux_loss)")
+        raise TypeError(_say("not-a-pair", type=type(output).__name__))
     return output
 
 
@@ -43,8 +56,7 @@ def run(entry, inputs):
     expected = ["router.weight"] + [f"experts.{e}.{w}.weight" for e in range(inputs["init"]["n_experts"])
                                     for w in ("w1", "w2", "w3")]
     if sorted(model.state_dict()) != sorted(expected):
-        raise KeyError(f"the parameters must be named {expected[:4]} ... (router, experts.<i>.w1/w2/w3); "
-                       f"yours are {sorted(model.state_dict())[:6]}")
+        raise KeyError(_say("names", expected=expected[:4], yours=sorted(model.state_dict())[:6]))
     # Expert weights are drawn in the reference's parameter order: router first, then each expert's w1, w3, w2.
     model.load_state_dict({k: v.to(device) for k, v in _weights(_Order(inputs["init"]), kwargs["router_weight"],
                                                                   kwargs["expert_seed"], dtype).items()})

@@ -9,19 +9,36 @@ torch only.
 
 import torch
 
+# What this harness raises, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "not-a-tensor": ("sample_next_token must return a Tensor of token ids, got {type}",
+                     "sample_next_token 必须返回 token id 的张量，实际是 {type}"),
+    "dtype": ("sample_next_token must return int64 token ids, got {dtype}",
+              "sample_next_token 必须返回 int64 的 token id，实际是 {dtype}"),
+    "shape": ("sample_next_token must return one id per row, shape ({rows},) for logits ({rows}, {vocab}); "
+              "got shape {shape}",
+              "sample_next_token 必须每行返回一个 id：logits 为 ({rows}, {vocab}) 时形状应为 ({rows},)；实际形状 {shape}"),
+    "range": ("token ids must lie in [0, {vocab}); got {low} to {high}",
+              "token id 必须在 [0, {vocab}) 内；实际范围是 {low} 到 {high}"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 REPRODUCIBILITY_DRAWS = 256
 
 
 def _check_tokens(tokens, rows, vocab):
     if not isinstance(tokens, torch.Tensor):
-        raise TypeError(f"sample_next_token must return a Tensor of token ids, got {type(tokens).__name__}")
+        raise TypeError(_say("not-a-tensor", type=type(tokens).__name__))
     if tokens.dtype != torch.int64:
-        raise TypeError(f"sample_next_token must return int64 token ids, got {tokens.dtype}")
+        raise TypeError(_say("dtype", dtype=tokens.dtype))
     if tuple(tokens.shape) != (rows,):
-        raise ValueError(f"sample_next_token must return one id per row, shape ({rows},) for logits "
-                         f"({rows}, {vocab}); got shape {tuple(tokens.shape)}")
+        raise ValueError(_say("shape", rows=rows, vocab=vocab, shape=tuple(tokens.shape)))
     if rows and (int(tokens.min()) < 0 or int(tokens.max()) >= vocab):
-        raise ValueError(f"token ids must lie in [0, {vocab}); got {int(tokens.min())} to {int(tokens.max())}")
+        raise ValueError(_say("range", vocab=vocab, low=int(tokens.min()), high=int(tokens.max())))
 
 
 def run(entry, inputs):

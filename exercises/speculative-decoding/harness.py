@@ -14,6 +14,23 @@ Runs in the worker: torch only.
 
 import torch
 
+# What this harness raises, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "not-ids": ("speculative_step must return an int64 tensor of shape ({B}, {width}); got {got} {shape}",
+                "speculative_step 必须返回形状为 ({B}, {width}) 的 int64 张量；实际是 {got} {shape}"),
+    "layout": ("each row must hold its emitted tokens first, then -1 (never a -1 between tokens)",
+               "每一行先放输出的 token，再放 -1（token 之间不能有 -1）"),
+    "empty-row": ("every row emits at least one token (a correction or the bonus)",
+                  "每一行至少输出一个 token（一个修正 token 或额外的 bonus token）"),
+    "prefix": ("all emitted tokens but the last must be the draft tokens, in order (the accepted prefix)",
+               "除最后一个外，输出的 token 必须依次是草稿 token（被接受的前缀）"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 REPRODUCIBILITY_ROWS = 64
 
 
@@ -21,17 +38,17 @@ def _call(entry, target, draft, tokens, seed, device):
     out = entry(target.clone(), draft.clone(), tokens.clone(), torch.Generator(device=device).manual_seed(seed))
     B, K = tokens.shape
     if not isinstance(out, torch.Tensor) or out.shape != (B, K + 1) or out.dtype != torch.int64:
-        raise TypeError(f"speculative_step must return an int64 tensor of shape ({B}, {K + 1}); got "
-                        f"{getattr(out, 'dtype', type(out).__name__)} {tuple(getattr(out, 'shape', ()))}")
+        raise TypeError(_say("not-ids", B=B, width=K + 1, got=getattr(out, "dtype", type(out).__name__),
+                             shape=tuple(getattr(out, "shape", ()))))
     emitted = out >= 0
     lengths = emitted.sum(-1)
     if not torch.equal(emitted, torch.arange(K + 1, device=out.device) < lengths[:, None]):
-        raise ValueError("each row must hold its emitted tokens first, then -1 (never a -1 between tokens)")
+        raise ValueError(_say("layout"))
     if bool((lengths < 1).any()):
-        raise ValueError("every row emits at least one token (a correction or the bonus)")
+        raise ValueError(_say("empty-row"))
     prefix_ok = (out[:, :K] == tokens) | (torch.arange(K, device=out.device) >= lengths[:, None] - 1)
     if not bool(prefix_ok.all()):
-        raise ValueError("all emitted tokens but the last must be the draft tokens, in order (the accepted prefix)")
+        raise ValueError(_say("prefix"))
     return out, lengths
 
 

@@ -13,6 +13,23 @@ import copy
 import torch
 from torch import nn
 
+# What this harness raises, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "loss-not-float": ("train_step returned {type}: return the loss as a Python float (loss.item()), "
+                       "taken before optimizer.step()",
+                       "train_step 返回了 {type}：请把损失作为 Python float 返回（loss.item()），在 optimizer.step() 之前取"),
+    "no-gradient": ("after call {call} ({name}) no parameter has a gradient: zero the gradients at the start of "
+                    "the step, not after optimizer.step(); the checker reads .grad to see that you clipped before "
+                    "stepping",
+                    "第 {call} 次调用（{name}）之后没有任何参数有梯度：请在这一步开始时清零梯度，而不是在 "
+                    "optimizer.step() 之后；检查器读取 .grad 来确认你在更新前做了裁剪"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 
 class TinyLM(nn.Module):
     """Embedding, a causal running mean over positions, a tanh layer, vocabulary logits."""
@@ -52,13 +69,10 @@ def run(entry, inputs):
         for call in (1, 2):
             loss = entry(replica, optimizer, input_ids.clone(), **kwargs)
             if not isinstance(loss, float):
-                raise TypeError(f"train_step returned {type(loss).__name__}: return the loss as a Python float "
-                                "(loss.item()), taken before optimizer.step()")
+                raise TypeError(_say("loss-not-float", type=type(loss).__name__))
             grads = {n: p.grad for n, p in replica.named_parameters()}
             if all(g is None or not bool(g.any()) for g in grads.values()):
-                raise ValueError(f"after call {call} ({name}) no parameter has a gradient: zero the gradients at "
-                                 "the start of the step, not after optimizer.step(); the checker reads .grad "
-                                 "to see that you clipped before stepping")
+                raise ValueError(_say("no-gradient", call=call, name=name))
             calls.append({
                 "loss": torch.tensor(loss, dtype=weights.dtype, device=weights.device),
                 "params": {n: p.detach().clone() for n, p in replica.named_parameters()},

@@ -5,6 +5,19 @@ gradients of (output · cotangent).sum() for tgt, memory and every parameter. Im
 
 import torch
 
+# What this harness raises, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "not-a-tensor": ("forward returned {type}, expected a Tensor (B, T, d_model)",
+                     "forward 返回了 {type}，应返回张量 (B, T, d_model)"),
+    "detached": ("the output is not connected to the inputs by autograd (detached, or under no_grad)",
+                 "输出没有通过 autograd 连到输入（被 detach 了，或在 no_grad 下计算）"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 
 def run(entry, inputs):
     """Build the block with the case's weights, call it, change the target at j, call it again."""
@@ -19,9 +32,9 @@ def run(entry, inputs):
     memory_leaf = memory.detach().clone().requires_grad_(True)
     output = block(tgt_leaf.clone(), memory_leaf.clone(), **kwargs)
     if not isinstance(output, torch.Tensor):
-        raise TypeError(f"forward returned {type(output).__name__}, expected a Tensor (B, T, d_model)")
+        raise TypeError(_say("not-a-tensor", type=type(output).__name__))
     if not output.requires_grad:
-        raise RuntimeError("the output is not connected to the inputs by autograd (detached, or under no_grad)")
+        raise RuntimeError(_say("detached"))
     # Multiples of 1/4 are exact in every dtype, so the reference and the submission share the cotangent.
     generator = torch.Generator().manual_seed(seed + 1)
     cotangent = torch.randint(-4, 5, tuple(output.shape), generator=generator) / 4

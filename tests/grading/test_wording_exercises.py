@@ -1,0 +1,79 @@
+"""Every message an exercise writes itself (harness.py's exceptions, spec.py's properties) has a
+Chinese form: it is declared in the file's MESSAGES, and `--lang zh` shows the Chinese."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+
+from llmprep.exercises import list_exercises
+from llmprep.grading.wording import case_error_in_chinese, exercise_forms, forms_from, in_chinese
+
+EXERCISES = list_exercises()
+# Strings that are code or data, not prose: tensor and parameter names, commands, patterns.
+_PROSE = re.compile(r"[A-Za-z]{2,}[^\n]*\s[A-Za-z]{2,}[^\n]*\s[A-Za-z(]{2,}")
+
+
+def _prose_outside_messages(source: str) -> list[tuple[int, str]]:
+    """String literals of three words or more that are not a docstring, a case or the MESSAGES table."""
+    tree = ast.parse(source)
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                skip.add(id(body[0].value))
+        targets = []
+        if isinstance(node, ast.Assign):
+            targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            targets = [node.target.id]
+        is_case = isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
+            "Case", "Bench", "Mistake")
+        if "MESSAGES" in targets or is_case:
+            skip.update(id(inner) for inner in ast.walk(node))
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.JoinedStr):
+            skip.update(id(inner) for inner in ast.walk(node))
+            text = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+        else:
+            continue
+        if _PROSE.search(text):
+            found.append((node.lineno, text))
+    return found
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_an_exercise_writes_its_messages_in_messages_with_a_chinese_form(exercise):
+    forms = exercise_forms(exercise)  # loads and validates both files' MESSAGES
+    for filename in filter(None, (exercise.harness, "spec.py")):
+        prose = _prose_outside_messages(exercise.path(filename).read_text(encoding="utf-8"))
+        assert not prose, (f"{exercise.id}/{filename} writes English outside MESSAGES (give it a Chinese form "
+                           f"there, exercises/FORMAT.md): {prose}")
+    for form in forms:
+        sample = form.en.format(**{name: "7" for name in form.fields()})
+        shown = case_error_in_chinese(f"ValueError: {sample}", "ValueError", None, forms)
+        assert shown == "ValueError：" + form.zh.format(**{name: "7" for name in form.fields()}), (form.key, shown)
+
+
+def test_a_declaration_that_cannot_be_a_form_is_refused():
+    for bad in ({"k": ("x {a}", "没有字段")}, {"k": ("x {a}", "no chinese {a}")}, {"k": "just english"},
+                {"k": ("x {a.b}", "中 {a.b}")}):
+        with pytest.raises(ValueError):
+            forms_from(bad, "spec.py")
+
+
+def test_a_field_holding_a_message_of_its_own_is_translated_too():
+    forms = forms_from({"rank": ("rank {rank}: {error}", "第 {rank} 号进程：{error}"),
+                        "zero": ("every scale must be positive", "每个 scale 都必须为正")}, "harness.py")
+    assert (in_chinese("RuntimeError: rank 1: ValueError: every scale must be positive", forms)
+            == "RuntimeError：第 1 号进程：ValueError：每个 scale 都必须为正")
+    assert (in_chinese("RuntimeError: rank 0: ZeroDivisionError: division by zero (line 3)", forms)
+            == "RuntimeError（第 3 行）：第 0 号进程：提交的代码抛出 ZeroDivisionError：division by zero")
