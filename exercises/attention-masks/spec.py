@@ -8,6 +8,22 @@ import torch
 
 from llmprep.exercise_api import Case
 
+# What properties() reports, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "causal": ("causal differs from nn.Transformer.generate_square_subsequent_mask(max_len)",
+               "causal 与 nn.Transformer.generate_square_subsequent_mask(max_len) 不同"),
+    "padding": ("with key_padding as nn.MultiheadAttention's key_padding_mask, padded keys still change sequence {b}",
+                "把 key_padding 作为 nn.MultiheadAttention 的 key_padding_mask 时，填充的 key 仍然改变了序列 {b}"),
+    "sdpa": ("with sdpa as F.scaled_dot_product_attention's attn_mask, sequence {b} does not get causal attention "
+             "over its own tokens",
+             "把 sdpa 作为 F.scaled_dot_product_attention 的 attn_mask 时，序列 {b} 在自己的 token 上没有得到因果注意力"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 
 def _lengths(values):
     return torch.tensor(values, dtype=torch.int64)
@@ -44,7 +60,7 @@ def properties(case, output, reference):
     lengths, T = case.args
     problems = []
     if not torch.equal(masks["causal"], nn.Transformer.generate_square_subsequent_mask(T)):
-        problems.append("causal differs from nn.Transformer.generate_square_subsequent_mask(max_len)")
+        problems.append(_say("causal"))
 
     gen = torch.Generator().manual_seed(T)
     B, d = len(lengths), 4
@@ -57,12 +73,10 @@ def properties(case, output, reference):
         for b, n in enumerate(lengths.tolist()):
             alone = mha(x[b:b + 1, :n], x[b:b + 1, :n], x[b:b + 1, :n], need_weights=False)[0][0]
             if not torch.allclose(padded[b, :n], alone, atol=1e-10):
-                problems.append("with key_padding as nn.MultiheadAttention's key_padding_mask, padded keys "
-                                f"still change sequence {b}")
+                problems.append(_say("padding", b=b))
             causal = F.scaled_dot_product_attention(x[b, :n], x[b, :n], x[b, :n], is_causal=True)
             if not torch.allclose(sdpa[b, :n], causal, atol=1e-10):
-                problems.append(f"with sdpa as F.scaled_dot_product_attention's attn_mask, sequence {b} does "
-                                "not get causal attention over its own tokens")
+                problems.append(_say("sdpa", b=b))
     return problems
 
 

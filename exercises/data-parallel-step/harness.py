@@ -28,6 +28,34 @@ import torch.distributed as dist
 import torch.nn.functional as F
 from torch import nn
 
+# What this harness raises, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "rank": ("rank {rank}: {error}", "进程 rank {rank}：{error}"),
+    "join": ("rank {rank}: could not join the process group: {error}", "进程 rank {rank}：无法加入进程组：{error}"),
+    "exited": ("a rank had already exited: {error}", "有一个 rank 进程已经退出：{error}"),
+    "unfinished": ("rank {ranks} did not finish within {seconds} s: is one rank waiting in a collective "
+                   "(all_reduce) that the other never calls?",
+                   "进程 rank {ranks} 在 {seconds} 秒内没有完成：是否有一个 rank 在等待另一个从不调用的集合通信（all_reduce）？"),
+    "no-result": ("rank {rank} exited without a result (did it call sys.exit or crash?)",
+                  "进程 rank {rank} 没有返回结果就退出了（它调用了 sys.exit 或崩溃了？）"),
+    "collective-timeout": ("{error}: rank {rank} waited {seconds} s in a collective its peer never joined; every rank "
+                           "must call the same collectives in the same order",
+                           "{error}：进程 rank {rank} 在一个对方从未加入的集合通信中等了 {seconds} 秒；每个 rank "
+                           "必须以相同的顺序调用相同的集合通信"),
+    "hung-before": ("not run: an earlier case hung in a collective (see the first failure)",
+                    "未运行：之前的用例卡在了集合通信中（见第一个失败）"),
+    "no-ddp": ("DistributedDataParallel is not allowed here: all-reduce the gradients yourself with "
+               "torch.distributed.all_reduce",
+               "这里不允许使用 DistributedDataParallel：请自己用 torch.distributed.all_reduce 对梯度做 all-reduce"),
+    "loss-not-float": ("data_parallel_step returned {type}: return the loss as a float",
+                       "data_parallel_step 返回了 {type}：请把损失作为 float 返回"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 WORLD_SIZE = 2
 STEPS = 2
 COLLECTIVE_TIMEOUT_S = 10.0   # a rank waiting in all_reduce for a peer that never comes
@@ -77,12 +105,11 @@ def _describe(exc, entry, rank):
     source = getattr(getattr(entry, "__code__", None), "co_filename", None)
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == source]
     where = f" (line {frames[-1].lineno})" if frames else ""
-    return f"rank {rank}: {type(exc).__name__}: {exc}{where}"
+    return _say("rank", rank=rank, error=f"{type(exc).__name__}: {exc}{where}")
 
 
 def _no_ddp(*args, **kwargs):
-    raise RuntimeError("DistributedDataParallel is not allowed here: all-reduce the gradients yourself "
-                       "with torch.distributed.all_reduce")
+    raise RuntimeError(_say("no-ddp"))
 
 
 def _run_job(entry, rank, job):
@@ -100,7 +127,7 @@ def _run_job(entry, rank, job):
             if isinstance(loss, torch.Tensor) and loss.numel() == 1:
                 loss = loss.item()
             if not isinstance(loss, (int, float)):
-                raise TypeError(f"data_parallel_step returned {type(loss).__name__}: return the loss as a float")
+                raise TypeError(_say("loss-not-float", type=type(loss).__name__))
             losses.append(float(loss))
         result[kind] = {"params": [p.detach().clone() for p in model.parameters()],
                         "losses": torch.tensor(losses, dtype=torch.float64)}
@@ -117,7 +144,7 @@ def _rank_main(entry, rank, port, conn, inherited):
         store = dist.TCPStore("127.0.0.1", port, WORLD_SIZE, is_master=rank == 0, timeout=timeout)
         dist.init_process_group("gloo", store=store, rank=rank, world_size=WORLD_SIZE, timeout=timeout)
     except Exception as exc:
-        conn.send_bytes(_dump({"error": f"rank {rank}: could not join the process group: {exc}", "setup": True}))
+        conn.send_bytes(_dump({"error": _say("join", rank=rank, error=exc), "setup": True}))
         return
     parent, idle = os.getppid(), 0.0
     while True:
@@ -193,7 +220,7 @@ class RankPool:
                 connection.send_bytes(payload)
         except OSError as exc:
             self.close()
-            raise ConnectionError(f"a rank had already exited: {exc}") from exc
+            raise ConnectionError(_say("exited", error=exc)) from exc
         results = [None] * WORLD_SIZE
         pending = dict(zip(self.connections, range(WORLD_SIZE), strict=True))
         deadline = time.monotonic() + CASE_TIMEOUT_S
@@ -202,24 +229,21 @@ class RankPool:
             if not ready:
                 self.close()
                 ranks = ", ".join(str(r) for r in sorted(pending.values()))
-                raise TimeoutError(f"rank {ranks} did not finish within {CASE_TIMEOUT_S:g} s: is one rank waiting "
-                                   "in a collective (all_reduce) that the other never calls?")
+                raise TimeoutError(_say("unfinished", ranks=ranks, seconds=f"{CASE_TIMEOUT_S:g}"))
             for connection in ready:
                 rank = pending.pop(connection)
                 try:
                     reply = _load(connection.recv_bytes())
                 except (EOFError, OSError):
                     self.close()
-                    raise RuntimeError(f"rank {rank} exited without a result (did it call sys.exit "
-                                       "or crash?)") from None
+                    raise RuntimeError(_say("no-result", rank=rank)) from None
                 if "error" in reply:
                     self.close()
                     if reply.get("setup"):
                         raise ConnectionError(reply["error"])
                     if "Timed out" in reply["error"]:  # gloo's own collective timeout
-                        raise TimeoutError(reply["error"] + f": rank {rank} waited {COLLECTIVE_TIMEOUT_S:g} s in a "
-                                           "collective its peer never joined; every rank must call the same "
-                                           "collectives in the same order")
+                        raise TimeoutError(_say("collective-timeout", error=reply["error"], rank=rank,
+                                                seconds=f"{COLLECTIVE_TIMEOUT_S:g}"))
                     raise RuntimeError(reply["error"])
                 results[rank] = reply["result"]
         return results
@@ -271,7 +295,7 @@ _HUNG = {}  # id(entry) -> entry whose ranks hung once: later cases fail at once
 def run(entry, inputs):
     """{"sgd": {...}, "adamw": {...}}, each with every rank's parameters and returned losses."""
     if _HUNG.get(id(entry)) is entry:
-        raise TimeoutError("not run: an earlier case hung in a collective (see the first failure)")
+        raise TimeoutError(_say("hung-before"))
     # args are (model, optimizer, inputs, targets) with None for the first two; kwargs the weights
     job = {k: v.detach().cpu() for k, v in inputs["kwargs"].items()}
     job["inputs"], job["targets"] = inputs["args"][2].cpu(), inputs["args"][3].cpu()

@@ -10,6 +10,18 @@ import torch.nn.functional as F
 
 from llmprep.exercise_api import Case
 
+# What properties() reports, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "params": ("rank {rank}'s parameters after {steps} {kind} steps differ from a single-process full-batch step by "
+               "{worst} (allowed {allowed})",
+               "进程 rank {rank} 在 {steps} 步 {kind} 之后的参数与单进程全 batch 更新相差 {worst}（允许 {allowed}）"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 WORLD_SIZE = 2
 STEPS = 2
 SGD = {"lr": 0.5}  # the same hyperparameters as harness.py
@@ -75,8 +87,8 @@ def properties(case, output, reference):
             tolerance = {torch.float64: 1e-9, torch.float32: 1e-4}.get(got[0].dtype, 3e-2)
             worst = max(float((g.double() - e).abs().max()) for g, e in zip(got, expected, strict=True))
             if worst > tolerance:
-                problems.append(f"rank {rank}'s parameters after {STEPS} {kind} steps differ from a single-process "
-                                f"full-batch step by {worst:.3g} (allowed {tolerance:g})")
+                problems.append(_say("params", rank=rank, steps=STEPS, kind=kind, worst=f"{worst:.3g}",
+                                     allowed=f"{tolerance:g}"))
     return problems
 
 

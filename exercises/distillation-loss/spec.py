@@ -6,6 +6,17 @@ import torch.nn.functional as F
 
 from llmprep.exercise_api import Case
 
+# What properties() reports, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "scalar": ("the loss has shape {shape}: return one scalar (shape ())",
+               "损失的形状是 {shape}：请返回一个标量（形状 ()）"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 
 def _logits(gen, N, C, spread=3.0):
     return torch.randn(N, C, generator=gen, dtype=torch.float64) * spread
@@ -66,7 +77,7 @@ def random_cases(gen, count):
 def properties(case, output, reference):
     """The loss is a scalar (shape ()), not one value per row."""
     if isinstance(output, torch.Tensor) and output.dim() != 0:
-        return [f"the loss has shape {tuple(output.shape)}: return one scalar (shape ())"]
+        return [_say("scalar", shape=tuple(output.shape))]
     return []
 
 

@@ -10,6 +10,19 @@ import torch
 
 from llmprep.exercise_api import Case
 
+# What properties() reports, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "q-range": ("q has values outside [-127, 127] (min {low}, max {high})",
+                "q 有超出 [-127, 127] 的值（最小 {low}，最大 {high}）"),
+    "rounding": ("|w - dequantize_int8(q, scale)| exceeds scale/2: q is not w/scale rounded to nearest",
+                 "|w - dequantize_int8(q, scale)| 超过了 scale/2：q 不是 w/scale 四舍五入到最近整数的结果"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 
 def _on_grid(gen, shape, dim, low_scale=1e-3, high_scale=10.0):
     """A weight whose channels (along `dim`) have known scales, far from rounding ties."""
@@ -66,13 +79,13 @@ def properties(case, output, reference):
     q, dequantized, scale = output["q"], output["dequantized"], reference["scale"]
     problems = []
     if int(q.min()) < -127 or int(q.max()) > 127:
-        problems.append(f"q has values outside [-127, 127] (min {int(q.min())}, max {int(q.max())})")
+        problems.append(_say("q-range", low=int(q.min()), high=int(q.max())))
     w = case.args[0]
     # scale/2 from rounding, plus the rounding of w itself to the checked dtype
     slack = 4 * torch.finfo(dequantized.dtype).eps * w.abs()
     excess = (w - dequantized.double()).abs() - (scale.double() / 2 + slack)
     if float(excess.max()) > 0:
-        problems.append("|w - dequantize_int8(q, scale)| exceeds scale/2: q is not w/scale rounded to nearest")
+        problems.append(_say("rounding"))
     return problems
 
 

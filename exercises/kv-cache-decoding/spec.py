@@ -14,6 +14,17 @@ import torch
 
 from llmprep.exercise_api import Case
 
+# What properties() reports, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "greedy": ("the tokens differ from greedy decoding without a cache (argmax of model(ids)[:, -1] each step)",
+               "token 与不用缓存的贪心解码不同（每一步取 model(ids)[:, -1] 的 argmax）"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 GAP = 0.02
 
 
@@ -65,7 +76,7 @@ def _case(name, gen, config, batch, prompt_len, max_new_tokens):
         if gap >= GAP:
             # The model slot is None: the harness builds the model from `init`.
             return Case(name, (None, prompt, max_new_tokens), init=config)
-    raise RuntimeError(f"no prompt without near-ties for {name}")
+    raise RuntimeError(f"no prompt without near-ties for {name}")  # data: a spec bug, never a verdict
 
 
 def fixed_cases():
@@ -103,7 +114,7 @@ def properties(case, output, reference):
     _, prompt, max_new_tokens = case.args
     expected, _ = greedy_without_cache(case.init, prompt, max_new_tokens)
     if tokens.shape != expected.shape or not torch.equal(tokens.long(), expected):
-        return ["the tokens differ from greedy decoding without a cache (argmax of model(ids)[:, -1] each step)"]
+        return [_say("greedy")]
     return []
 
 

@@ -18,6 +18,24 @@ import torch
 
 from llmprep.exercise_api import Case
 
+# What properties() reports, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "selected": ("{rate} of the non-special tokens are selected; expected {probability} (± {bound}, {sigmas} standard "
+                 "deviations for {regular} tokens)",
+                 "非特殊 token 中有 {rate} 被选中；应为 {probability}（± {bound}，{regular} 个 token 的 {sigmas} 个标准差）"),
+    "share": ("{rate} of the selected tokens are {label}; BERT's rule gives {share} (± {bound}, {sigmas} standard "
+              "deviations for {chosen} selected tokens)",
+              "被选中的 token 中有 {rate} {label}；BERT 的规则给出 {share}（± {bound}，{chosen} 个被选中 token 的 {sigmas} 个标准差）"),
+    "to-mask": ("[MASK]", "被替换为 [MASK]"),
+    "to-random": ("a random token", "被替换为随机 token"),
+    "unchanged": ("unchanged", "保持不变"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 # [PAD] [UNK] [CLS] [SEP] [MASK] of bert-base-uncased; and a small vocabulary.
 BERT = {"vocab_size": 30522, "mask_id": 103, "special_ids": [0, 100, 101, 102, 103], "pad": 0, "cls": 101,
         "sep": 102, "first_regular": 104, "sprinkled": 100}
@@ -94,18 +112,18 @@ def properties(case, output, reference):
     problems = []
     bound = SIGMAS * math.sqrt(probability * (1 - probability) / regular)
     if abs(rate("selected") - probability) > bound:
-        problems.append(f"{rate('selected'):.4f} of the non-special tokens are selected; expected {probability} "
-                        f"(± {bound:.4f}, {SIGMAS:g} standard deviations for {regular} tokens)")
+        problems.append(_say("selected", rate=f"{rate('selected'):.4f}", probability=probability, bound=f"{bound:.4f}",
+                             sigmas=f"{SIGMAS:g}", regular=regular))
     chosen = rate("selected") * regular
     if chosen < 1:
         return problems
     slack = 0.2 / vocab_size
-    for name, share, label in (("to_mask", 0.8, "[MASK]"), ("to_random", 0.1, "a random token"),
-                               ("unchanged", 0.1, "unchanged")):
+    for name, share, label in (("to_mask", 0.8, _say("to-mask")), ("to_random", 0.1, _say("to-random")),
+                               ("unchanged", 0.1, _say("unchanged"))):
         bound = SIGMAS * math.sqrt(share * (1 - share) / chosen) + slack
         if abs(rate(name) - share) > bound:
-            problems.append(f"{rate(name):.4f} of the selected tokens are {label}; BERT's rule gives {share} "
-                            f"(± {bound:.4f}, {SIGMAS:g} standard deviations for {round(chosen)} selected tokens)")
+            problems.append(_say("share", rate=f"{rate(name):.4f}", label=label, share=share, bound=f"{bound:.4f}",
+                                    sigmas=f"{SIGMAS:g}", chosen=round(chosen)))
     return problems
 
 

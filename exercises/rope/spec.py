@@ -6,6 +6,20 @@ import torch
 
 from llmprep.exercise_api import Case
 
+# What properties() reports, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "norm": ("a row's norm changed by {worst} of itself (allowed {allowed}): a rotation keeps norms",
+             "某一行的范数变化了自身的 {worst}（允许 {allowed}）：旋转不改变范数"),
+    "relative": ("⟨rope(q)_m, rope(k)_n⟩ depends on more than m - n (off by {worst}, allowed {allowed}): every row "
+                 "must turn by an angle proportional to its position",
+                 "⟨rope(q)_m, rope(k)_n⟩ 不只依赖于 m - n（偏差 {worst}，允许 {allowed}）：每一行旋转的角度必须与其位置成正比"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 # Property bounds, relative to the norms involved, per output dtype (times the case's
 # tolerance_scale): a few units of rounding in each dtype, far below what any wrong angle gives.
 _PROPERTY_RTOL = {torch.float64: 1e-9, torch.float32: 2e-4, torch.float16: 2e-2, torch.bfloat16: 8e-2}
@@ -83,7 +97,7 @@ def properties(case, output, reference):
     norm_in, norm_out = x.norm(dim=-1), out.norm(dim=-1)
     worst = float(((norm_out - norm_in).abs() / norm_in.clamp_min(1e-12)).max()) if x.numel() else 0.0
     if worst > rtol:
-        failed.append(f"a row's norm changed by {worst:.3g} of itself (allowed {rtol:.1g}): a rotation keeps norms")
+        failed.append(_say("norm", worst=f"{worst:.3g}", allowed=f"{rtol:.1g}"))
     T = x.shape[-2]
     rows = x.reshape(-1, T, x.shape[-1])
     if rows.shape[0] >= 2 and T >= 2 and torch.equal(rows, rows[:, :1].expand_as(rows)):
@@ -96,8 +110,7 @@ def properties(case, output, reference):
                 same_offset = scores[m - n, 0] if m >= n else scores[0, n - m]
                 worst = max(worst, float((scores[m, n] - same_offset).abs()))
         if worst > bound:
-            failed.append(f"⟨rope(q)_m, rope(k)_n⟩ depends on more than m - n (off by {worst:.3g}, "
-                          f"allowed {bound:.1g}): every row must turn by an angle proportional to its position")
+            failed.append(_say("relative", worst=f"{worst:.3g}", allowed=f"{bound:.1g}"))
     return failed
 
 

@@ -22,6 +22,20 @@ import torch
 
 from llmprep.exercise_api import Case
 
+# What properties() reports, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "outside": ("row {row}: drew token {token} {times} times, but temperature, top-k and top-p give it probability 0",
+                "第 {row} 行：抽到了 token {token} {times} 次，但 temperature、top-k 和 top-p 给它的概率是 0"),
+    "chi-square": ("row {row}: the draws do not follow the filtered distribution (chi-square {chi} on {dof} degrees "
+                   "of freedom, p = {p} < {threshold})",
+                   "第 {row} 行：抽样不服从过滤后的分布（卡方 {chi}，自由度 {dof}，p = {p} < {threshold}）"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 SAMPLES = 4000
 MIN_PROB = 6e-3
 P_MARGIN = 0.01
@@ -76,7 +90,7 @@ def _rows(gen, count, vocab, temperature, top_k=None, top_p=None):
             if _clear_of_knife_edges(row, temperature, top_k, top_p):
                 break
         else:
-            raise RuntimeError(f"no clear row for V={vocab}, T={temperature}, top_k={top_k}, top_p={top_p}")
+            raise RuntimeError(f"no clear row for V={vocab}, T={temperature}, top_k={top_k}, top_p={top_p}")  # data: a spec bug
         out.append(row)
     return torch.stack(out)
 
@@ -148,8 +162,7 @@ def properties(case, output, reference):
         outside = (observed > 0) & (q == 0)
         if outside.any():
             token = int(outside.nonzero()[0])
-            problems.append(f"row {row}: drew token {token} {int(observed[token])} times, but temperature, top-k "
-                            "and top-p give it probability 0")
+            problems.append(_say("outside", row=row, token=token, times=int(observed[token])))
             continue
         support = q > 0
         dof = int(support.sum()) - 1
@@ -160,8 +173,8 @@ def properties(case, output, reference):
         p_value = float(torch.special.gammaincc(torch.tensor(dof / 2, dtype=torch.float64),
                                                 torch.tensor(chi_square / 2, dtype=torch.float64)))
         if p_value < CHI_SQUARE_P_VALUE:
-            problems.append(f"row {row}: the draws do not follow the filtered distribution (chi-square "
-                            f"{chi_square:.1f} on {dof} degrees of freedom, p = {p_value:.2g} < {CHI_SQUARE_P_VALUE:g})")
+            problems.append(_say("chi-square", row=row, chi=f"{chi_square:.1f}", dof=dof, p=f"{p_value:.2g}",
+                                 threshold=f"{CHI_SQUARE_P_VALUE:g}"))
     return problems
 
 

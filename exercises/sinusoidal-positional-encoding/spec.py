@@ -4,6 +4,17 @@ import torch
 
 from llmprep.exercise_api import Case
 
+# What properties() reports, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "circle": ("PE[p, 2i]² + PE[p, 2i+1]² is not 1: each pair must be (sin, cos) of one angle",
+               "PE[p, 2i]² + PE[p, 2i+1]² 不等于 1：每一对必须是同一个角的 (sin, cos)"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 
 def fixed_cases():
     """The corrected ERNIE-guide example (000 648-672) and edge sizes."""
@@ -36,7 +47,7 @@ def properties(case, output, reference):
         return []
     radius = got[:, 0::2].double() ** 2 + got[:, 1::2].double() ** 2
     if not torch.allclose(radius, torch.ones_like(radius), atol=1e-3):
-        return ["PE[p, 2i]² + PE[p, 2i+1]² is not 1: each pair must be (sin, cos) of one angle"]
+        return [_say("circle")]
     return []
 
 

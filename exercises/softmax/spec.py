@@ -4,6 +4,17 @@ import torch
 
 from llmprep.exercise_api import Case
 
+# What properties() reports, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "sums": ("slices along dim {dim} do not sum to 1 (worst sum {worst})",
+             "沿 dim {dim} 的切片之和不为 1（最差的和为 {worst}）"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 
 def _magnitude_scale(x):
     # float32 rounds 1e4 to within ~5e-4, and that error lands in the exponent: let the
@@ -49,7 +60,7 @@ def properties(case, output, reference):
     dim = case.kwargs.get("dim", -1)
     sums = got.double().sum(dim=dim)
     if not torch.allclose(sums, torch.ones_like(sums), atol=1e-2):
-        return [f"slices along dim {dim} do not sum to 1 (worst sum {float(sums.sub(1).abs().max()) + 1:.4g})"]
+        return [_say("sums", dim=dim, worst=f"{float(sums.sub(1).abs().max()) + 1:.4g}")]
     return []
 
 

@@ -20,6 +20,23 @@ import torch
 
 from llmprep.exercise_api import Case
 
+# What properties() reports, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "impossible": ("{label}: value {token} appeared, but its exact probability is 0",
+                   "{label}：出现了值 {token}，但它的精确概率是 0"),
+    "chi-square": ("{label} does not follow the target's distribution (chi-square {chi} on {dof} degrees of freedom, "
+                   "p = {p} < {threshold})",
+                   "{label}不服从目标分布（卡方 {chi}，自由度 {dof}，p = {p} < {threshold}）"),
+    "first": ("situation {r}: the first emitted token", "情形 {r}：输出的第一个 token"),
+    "second": ("situation {r}: the second emitted token", "情形 {r}：输出的第二个 token"),
+    "length": ("situation {r}: the number of tokens emitted", "情形 {r}：输出的 token 数"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 SAMPLES = 10000
 CHI_SQUARE_P_VALUE = 1e-6
 
@@ -91,7 +108,7 @@ def _chi_square(observed, expected_probs, samples, label):
     support = expected_probs > 1e-12
     if bool((observed[~support] > 0).any()):
         token = int((observed * ~support).argmax())
-        return [f"{label}: value {token} appeared, but its exact probability is 0"]
+        return [_say("impossible", label=label, token=token)]
     dof = int(support.sum()) - 1
     if dof < 1 or samples < 1:
         return []
@@ -100,8 +117,8 @@ def _chi_square(observed, expected_probs, samples, label):
     p_value = float(torch.special.gammaincc(torch.tensor(dof / 2, dtype=torch.float64),
                                             torch.tensor(chi / 2, dtype=torch.float64)))
     if p_value < CHI_SQUARE_P_VALUE:
-        return [f"{label} does not follow the target's distribution (chi-square {chi:.1f} on {dof} degrees of "
-                f"freedom, p = {p_value:.2g} < {CHI_SQUARE_P_VALUE:g})"]
+        return [_say("chi-square", label=label, chi=f"{chi:.1f}", dof=dof, p=f"{p_value:.2g}",
+                     threshold=f"{CHI_SQUARE_P_VALUE:g}")]
     return []
 
 
@@ -113,11 +130,11 @@ def properties(case, output, reference):
     for r in range(target.shape[0]):
         two_or_more = round(float(1 - exact["length"][r, 0]) * SAMPLES)
         problems += _chi_square(output["first"][r].double(), exact["first"][r], SAMPLES,
-                                f"situation {r}: the first emitted token")
+                                _say("first", r=r))
         problems += _chi_square(output["second"][r].double(), exact["second"][r], two_or_more,
-                                f"situation {r}: the second emitted token")
+                                _say("second", r=r))
         problems += _chi_square(output["length"][r].double(), exact["length"][r], SAMPLES,
-                                f"situation {r}: the number of tokens emitted")
+                                _say("length", r=r))
     return problems
 
 

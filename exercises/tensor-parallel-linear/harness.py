@@ -26,6 +26,34 @@ import torch
 import torch.distributed as dist
 import torch.distributed.distributed_c10d as c10d
 
+# What this harness raises, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "rank": ("rank {rank}: {error}", "进程 rank {rank}：{error}"),
+    "join": ("rank {rank}: could not join the process group: {error}", "进程 rank {rank}：无法加入进程组：{error}"),
+    "exited": ("a rank had already exited: {error}", "有一个 rank 进程已经退出：{error}"),
+    "unfinished": ("rank {ranks} did not finish within {seconds} s: is one rank waiting in a collective "
+                   "(all_reduce) that the other never calls?",
+                   "进程 rank {ranks} 在 {seconds} 秒内没有完成：是否有一个 rank 在等待另一个从不调用的集合通信（all_reduce）？"),
+    "no-result": ("rank {rank} exited without a result (did it call sys.exit or crash?)",
+                  "进程 rank {rank} 没有返回结果就退出了（它调用了 sys.exit 或崩溃了？）"),
+    "collective-timeout": ("{error}: rank {rank} waited {seconds} s in a collective its peer never joined; every rank "
+                           "must call the same collectives in the same order",
+                           "{error}：进程 rank {rank} 在一个对方从未加入的集合通信中等了 {seconds} 秒；每个 rank "
+                           "必须以相同的顺序调用相同的集合通信"),
+    "hung-before": ("not run: an earlier case hung in a collective (see the first failure)",
+                    "未运行：之前的用例卡在了集合通信中（见第一个失败）"),
+    "not-full-y": ("rank {rank}: return the full y of shape {shape}, not {got}",
+                   "进程 rank {rank}：请返回形状为 {shape} 的完整 y，而不是 {got}"),
+    "forked-after-backward": ("{error} (this process ran a backward pass before the ranks were forked, on a machine "
+                              "with a GPU: check this exercise in a fresh process)",
+                              "{error}（本进程在 fork 出各 rank 之前已做过一次反向传播，且机器上有 GPU：请在新进程中检查这个练习）"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 WORLD_SIZE = 2
 COLLECTIVE_TIMEOUT_S = 10.0
 CASE_TIMEOUT_S = 30.0
@@ -75,8 +103,8 @@ def _run_job(entry, rank, job, counts, phase):
     y = entry(*leaves)
     shape = job["x"].shape[:-1] + job["b2"].shape
     if not isinstance(y, torch.Tensor) or y.shape != shape:
-        raise TypeError(f"rank {rank}: return the full y of shape {tuple(shape)}, not "
-                        f"{tuple(getattr(y, 'shape', ())) or type(y).__name__}")
+        raise TypeError(_say("not-full-y", rank=rank, shape=tuple(shape),
+                             got=tuple(getattr(y, "shape", ())) or type(y).__name__))
     phase[0] = "backward"
     (y * job["cotangent"]).sum().backward()
     grads = [leaf.grad if leaf.grad is not None else torch.zeros_like(leaf) for leaf in leaves]
@@ -89,7 +117,7 @@ def _describe(exc, entry, rank):
     source = getattr(getattr(entry, "__code__", None), "co_filename", None)
     lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == source]
     where = f" (line {lines[-1]})" if lines else ""
-    return f"rank {rank}: {type(exc).__name__}: {exc}{where}"
+    return _say("rank", rank=rank, error=f"{type(exc).__name__}: {exc}{where}")
 
 
 def _rank_main(entry, rank, port, conn, inherited):
@@ -107,7 +135,7 @@ def _rank_main(entry, rank, port, conn, inherited):
         store = dist.TCPStore("127.0.0.1", port, WORLD_SIZE, is_master=rank == 0, timeout=timeout)
         dist.init_process_group("gloo", store=store, rank=rank, world_size=WORLD_SIZE, timeout=timeout)
     except Exception as exc:
-        conn.send_bytes(_dump({"error": f"rank {rank}: could not join the process group: {exc}", "setup": True}))
+        conn.send_bytes(_dump({"error": _say("join", rank=rank, error=exc), "setup": True}))
         return
     finally:
         os.dup2(saved_stderr, 2)
@@ -169,7 +197,7 @@ class RankPool:
                 connection.send_bytes(payload)
         except OSError as exc:
             self.close()
-            raise ConnectionError(f"a rank had already exited: {exc}") from exc
+            raise ConnectionError(_say("exited", error=exc)) from exc
         try:
             return self._collect()
         except BaseException:
@@ -184,22 +212,19 @@ class RankPool:
             ready = multiprocessing.connection.wait(list(pending), timeout=max(0.0, deadline - time.monotonic()))
             if not ready:
                 ranks = ", ".join(str(r) for r in sorted(pending.values()))
-                raise TimeoutError(f"rank {ranks} did not finish within {CASE_TIMEOUT_S:g} s: is one rank waiting in "
-                                   "a collective (all_reduce) that the other never calls?")
+                raise TimeoutError(_say("unfinished", ranks=ranks, seconds=f"{CASE_TIMEOUT_S:g}"))
             for connection in ready:
                 rank = pending.pop(connection)
                 try:
                     reply = _load(connection.recv_bytes())
                 except (EOFError, OSError):
-                    raise RuntimeError(f"rank {rank} exited without a result (did it call sys.exit or crash?)") from None
+                    raise RuntimeError(_say("no-result", rank=rank)) from None
                 if reply.get("forked_after_backward"):
-                    raise RuntimeError(reply["error"] + " (this process ran a backward pass before the ranks were "
-                                       "forked, on a machine with a GPU: check this exercise in a fresh process)")
+                    raise RuntimeError(_say("forked-after-backward", error=reply["error"]))
                 if "error" in reply:
                     if "Timed out" in reply["error"] or "timed out" in reply["error"]:
-                        raise TimeoutError(reply["error"] + f": rank {rank} waited {COLLECTIVE_TIMEOUT_S:g} s in a "
-                                           "collective its peer never joined; every rank must call the same "
-                                           "collectives in the same order")
+                        raise TimeoutError(_say("collective-timeout", error=reply["error"], rank=rank,
+                                                seconds=f"{COLLECTIVE_TIMEOUT_S:g}"))
                     raise (ConnectionError if reply.get("setup") else RuntimeError)(reply["error"])
                 results[rank] = reply["result"]
         return results
@@ -244,7 +269,7 @@ _HUNG = {}  # id(entry) -> entry whose ranks hung once: later cases fail at once
 def run(entry, inputs):
     """{"rank0": {...}, "rank1": {...}}: y, the gradients and the collectives of each rank."""
     if _HUNG.get(id(entry)) is entry:
-        raise TimeoutError("not run: an earlier case hung in a collective (see the first failure)")
+        raise TimeoutError(_say("hung-before"))
     job = {k: v.detach().cpu() for k, v in inputs["kwargs"].items()}  # w1, b1, w2, b2 and the cotangent
     job["x"] = inputs["args"][0].detach().cpu()
     for attempt in range(2):
@@ -263,6 +288,6 @@ def run(entry, inputs):
         names = ("x", "w1_shard", "b1_shard", "w2_shard", "b2")
         output[f"rank{rank}"] = {"y": result["y"].to(device),
                                  **{f"grad {n}": g.to(device) for n, g in zip(names, result["grads"], strict=True)},
-                                 "collectives [forward all_reduce, backward all_reduce, other]":
+                                 "collectives [forward all_reduce, backward all_reduce, other]":  # data: a label
                                      result["counts"].to(device=device, dtype=job["x"].dtype)}
     return output

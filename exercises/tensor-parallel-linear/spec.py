@@ -9,6 +9,17 @@ import torch
 
 from llmprep.exercise_api import Case
 
+# What properties() reports, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "differs": ("rank {rank}: {name} differs from the single-process MLP's by {worst} (relative; allowed {allowed})",
+                "进程 rank {rank}：{name} 与单进程 MLP 的结果相差 {worst}（相对误差；允许 {allowed}）"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 WORLD_SIZE = 2
 
 
@@ -70,8 +81,8 @@ def properties(case, output, reference):
             tolerance = {torch.float64: 1e-9, torch.float32: 1e-4}.get(got[name].dtype, 5e-2)
             worst = float((got[name].double() - value).abs().max()) / (1 + float(value.abs().max()))
             if worst > tolerance:
-                problems.append(f"rank {rank}: {name} differs from the single-process MLP's by {worst:.3g} "
-                                f"(relative; allowed {tolerance:g})")
+                problems.append(_say("differs", rank=rank, name=name, worst=f"{worst:.3g}",
+                                     allowed=f"{tolerance:g}"))
     return problems
 
 

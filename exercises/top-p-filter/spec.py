@@ -10,6 +10,17 @@ import torch
 
 from llmprep.exercise_api import Case
 
+# What properties() reports, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "nucleus": ("row {row}: the kept tokens (probability {mass}) are not the nucleus for p = {p}",
+                "第 {row} 行：保留的 token（概率和 {mass}）不是 p = {p} 的核（nucleus）"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 MARGIN = 1e-3
 # Logits on a grid of 1/16 (or 1/8, 1/4) with |k| <= 255: exact in float16 and bfloat16 too.
 GRID_STEPS = (1 / 16, 1 / 8, 1 / 4)
@@ -97,7 +108,7 @@ def properties(case, output, reference):
         smallest_kept = float(prob[keep].min()) if keep.any() else 0.0
         largest_removed = float(prob[~keep].max()) if (~keep).any() else 0.0
         if not keep.any() or mass < p - 1e-9 or mass - smallest_kept >= p or largest_removed > smallest_kept:
-            problems.append(f"row {row}: the kept tokens (probability {mass:.6f}) are not the nucleus for p = {p}")
+            problems.append(_say("nucleus", row=row, mass=f"{mass:.6f}", p=p))
             break
     return problems
 

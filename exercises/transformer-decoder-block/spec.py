@@ -8,6 +8,18 @@ import torch
 
 from llmprep.exercise_api import Case
 
+# What properties() reports, in English and Chinese: llmprep shows the Chinese for --lang zh
+# (exercises/FORMAT.md, "Messages").
+MESSAGES = {
+    "causality": ("changing the target at position {j} changed {changed} outputs at positions before {j}: they must "
+                  "stay bit-identical (position i may only see targets 0..i)",
+                  "改变位置 {j} 的目标后，位置 {j} 之前有 {changed} 个输出变了：它们必须逐位不变（位置 i 只能看到目标 0..i）"),
+}
+
+
+def _say(key, **fields):
+    return MESSAGES[key][0].format(**fields)
+
 
 def _x(gen, B, T, d_model, scale=1.0):
     return torch.randn(B, T, d_model, generator=gen, dtype=torch.float64) * scale
@@ -67,8 +79,7 @@ def properties(case, output, reference):
         return []
     if not torch.equal(before[:, :j], after[:, :j]):
         changed = int((before[:, :j] != after[:, :j]).any(-1).sum())
-        return [f"changing the target at position {j} changed {changed} outputs at positions before {j}: "
-                f"they must stay bit-identical (position i may only see targets 0..i)"]
+        return [_say("causality", j=j, changed=changed)]
     return []
 
 
