@@ -7,7 +7,7 @@ import torch
 
 from llmprep.exercise_api import Case
 
-ENGLISH = ("the low lower lowest newer newest wider widest the the low new new "
+ENGLISH = ("the low lower lowest newer newest wider widest the the low new new "  # data: a corpus
            "a banana bandana and a bandanna\n  the end")
 CHINESE = "大模型 大语言模型 语言模型 模型训练 训练大模型 你好 你好吗 你们好"
 WORDS = ["low", "lower", "newest", "widest", "the", "and", "banana", "ban", "aaa", "模型", "语言", "你好",

@@ -120,16 +120,16 @@ def _fill(template: str, values: dict[str, str], translate: Callable[[str], str]
 
 
 def _one(message: str, forms: Sequence[Form]) -> str:
-    for prefix, zh in (("wrong gradient: ", "梯度错误："), ("gradient: ", "梯度："), ("not run: ", "未运行：")):
-        if message.startswith(prefix):
-            return zh + in_chinese(message[len(prefix):], forms)
-    if message == "not run":
-        return "未运行"
     for form in forms:
         match = form.pattern.fullmatch(message)
         if match:
             # a field may hold a message of its own (a rank's error inside the harness's)
             return _fill(form.zh, match.groupdict(), lambda value: _one(value, forms))
+    for prefix, zh in (("wrong gradient: ", "梯度错误："), ("gradient: ", "梯度："), ("not run: ", "未运行：")):
+        if message.startswith(prefix):
+            return zh + in_chinese(message[len(prefix):], forms)
+    if message == "not run":
+        return "未运行"
     imported = _IMPORT.fullmatch(message)
     if imported:
         return "文件导入失败：" + error_in_chinese(imported[1], imported[2], imported[3], forms)
