@@ -51,10 +51,14 @@ def check(file, exercise_id, device, dtype, seed, timeout_s, lang, as_json) -> N
     if as_json:
         console.emit_json(report.to_json())
     else:
+        from rich.text import Text
+
         from llmprep.grading.report import render_report
 
         for renderable in render_report(report, lang):
-            console.print(renderable)
+            # into a pipe or a file a line of the report stays one line, as the console does for plain text
+            console.print(renderable, **({"soft_wrap": True} if isinstance(renderable, Text)
+                                         and not console.out.is_terminal else {}))
     raise SystemExit(0 if report.passed else 1)
 
 

@@ -178,7 +178,8 @@ def _verdict(report: CheckReport, m: dict, lang: str, said) -> list[Any]:
             expected, got = _distinct_numbers(detail.get("expected"), detail.get("got"))
             out.append(Text("  " + m["worst"].format(index=detail["index"], expected=expected, got=got,
                                                       allowed=_number(detail.get("allowed")))))
-    out.append(Text(m["reproduce"].format(command=reproduce_command(report))))
+    # a command is copied whole: never broken over two lines
+    out.append(Text(m["reproduce"].format(command=reproduce_command(report)), no_wrap=True, overflow="ignore"))
     if report.diagnosis:
         out.append(Text(m["diagnosis"], style="bold yellow"))
         for diagnosis in report.diagnosis:

@@ -27,7 +27,6 @@ ENGLISH_WORDS = {
 # Commands of other helpers, not yet moved to the catalogue: listed here so the gap is visible.
 NOT_YET_COVERED = {
     "questions": "quiz helper",
-    "check": "grader helper: case errors and report",
     "bench": "bench helper",
     "doctor": "bench helper",
 }
@@ -224,3 +223,93 @@ def test_a_damaged_or_foreign_database_is_explained_in_chinese(run_cli, llmprep_
     for result in (damaged, refused):
         english = _english_in(result.stderr, ["LLMPREP_HOME", "SQLite", "file is not a database"], fragments)
         assert not english, f"shows English: {english}\n{result.stderr}"
+
+
+def _int8_zero_scale(w, dim=0):
+    """An int8 quantizer with no guard for an all-zero channel: scale 0 there."""
+    import torch
+
+    others = [d for d in range(w.dim()) if d != dim % w.dim()]
+    scale = (w.abs().amax(dim=others, keepdim=True) if others else w.abs()) / 127
+    q = torch.round(w / scale).nan_to_num(0).clamp(-127, 127).to(torch.int8)
+    return q, scale
+
+
+def _softmax_doubled(x, dim=-1):
+    """A mistake no mistakes.py lists: twice the softmax (a constant ratio)."""
+    e = (x - x.amax(dim=dim, keepdim=True)).exp()
+    return 2 * e / e.sum(dim=dim, keepdim=True)
+
+
+def _report_text(report) -> str:
+    import io
+
+    from rich.console import Console
+
+    from llmprep.grading.report import render_report
+
+    console = Console(record=True, width=400, color_system=None, file=io.StringIO())
+    for renderable in render_report(report, "zh"):
+        console.print(renderable)
+    return console.export_text()
+
+
+def _report_data(report) -> list[str]:
+    """What a check report shows that is data: case names, inputs, ids, the file."""
+    data = _data_words() + [str(report.submission), report.submission.name, "NaN", "inf", "dtype", "float32", "cpu",
+                            "--level"]
+    for case in report.cases:
+        data += [case.name, case.shapes, case.error_type or ""]
+    return [item for item in data + [d.id for d in report.diagnosis] + [f.id for f in report.findings] if item]
+
+
+@pytest.mark.slow  # 2.7 s measured
+def test_check_reports_in_chinese_in_process(tmp_path):
+    """A pass, a harness probe (int8's zero scale), a listed mistake and an unseen one, all in Chinese."""
+    import sys
+
+    from llmprep.exercises import get_exercise
+    from llmprep.grading.cases import load_mistakes, reference_entry
+    from llmprep.grading.trusted import grade_in_process
+
+    module = sys.modules[__name__]
+    _int8_zero_scale.__module__ = module.__name__
+    module.dequantize_int8 = lambda q, scale: q.to(scale.dtype) * scale  # the harness looks it up beside the entry
+    softmax = get_exercise("softmax")
+    listed = load_mistakes(softmax)[0]
+    runs = {"correct": (softmax, reference_entry(softmax)), "probe": (get_exercise("int8-quantization"), _int8_zero_scale),
+            "listed": (softmax, listed.implementation), "unseen": (softmax, _softmax_doubled)}
+    fragments = _english_fragments()
+    for name, (exercise, implementation) in runs.items():
+        report = grade_in_process(tmp_path / f"{name}.py", exercise, implementation, lang="zh")
+        assert report.passed == (name == "correct"), name
+        shown = _report_text(report)
+        english = _english_in(shown, _report_data(report), fragments)
+        assert not english, f"{name}: the report shows English: {english}\n{shown}"
+        expected = {"correct": "通过", "probe": "每个 scale 都必须为正", "listed": listed.zh[:8], "unseen": "分析结果"}
+        assert expected[name] in shown, (name, shown)
+
+
+SUBMISSIONS = {
+    "syntax": "import torch\ndef softmax(x, dim=-1)\n    return x\n",
+    "raises": "import torch\ndef softmax(x, dim=-1):\n    return x @ torch.ones(3, 2, dtype=x.dtype)\n",
+}
+
+
+@pytest.mark.slow  # two worker runs, about 7 s
+def test_check_in_chinese_frames_the_submissions_own_errors(run_cli, tmp_path):
+    fragments = _english_fragments()
+    for name, source in SUBMISSIONS.items():
+        file = tmp_path / f"{name}.py"
+        file.write_text(source, encoding="utf-8")
+        result = run_cli("check", str(file), "--exercise", "softmax", "--lang", "zh")
+        assert result.exit_code == 1, result.output
+        shown = result.stdout + result.stderr
+        # Python's and torch's own words are the submission's data, shown after a Chinese frame.
+        assert "提交的代码抛出" in shown, shown
+        shown = re.sub(r"(提交的代码抛出 \w+(（第 \d+ 行）)?：)[^\n）]*", r"\1", shown)
+        table = [cell for row in re.findall(r"^│\s*(.+?)\s*│\s*(.+?)\s*│", shown, re.M) for cell in row]
+        data = _data_words() + table + [str(file), file.name, "--level", "SyntaxError", "RuntimeError",
+                                        "def softmax(x, dim=-1)", "return x @ torch.ones(3, 2, dtype=x.dtype)"]
+        english = _english_in(shown, data, fragments)
+        assert not english, f"`llmprep check {name}.py --lang zh` shows English: {english}\n{shown}"
