@@ -65,6 +65,23 @@ def test_an_exercise_writes_its_messages_in_messages_with_a_chinese_form(exercis
         assert shown == "ValueError：" + form.zh.format(**{name: "7" for name in form.fields()}), (form.key, shown)
 
 
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_every_say_names_a_declared_message_with_its_fields(exercise):
+    """`_say("key", field=...)` in harness.py or spec.py: the key is in that file's MESSAGES and the
+    fields are the template's (a typo would raise KeyError only when the submission is wrong)."""
+    from llmprep.grading.cases import load_module
+    from llmprep.grading.wording import template_fields
+
+    for filename in filter(None, (exercise.harness, "spec.py")):
+        messages = getattr(load_module(exercise, filename), "MESSAGES", {})
+        for node in ast.walk(ast.parse(exercise.path(filename).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_say":
+                key = node.args[0].value
+                assert key in messages, f"{exercise.id}/{filename}:{node.lineno}: no message {key!r}"
+                given = {keyword.arg for keyword in node.keywords}
+                assert given == template_fields(messages[key][0]), f"{exercise.id}/{filename}:{node.lineno}: {key!r}"
+
+
 def test_a_declaration_that_cannot_be_a_form_is_refused():
     for bad in ({"k": ("x {a}", "没有字段")}, {"k": ("x {a}", "no chinese {a}")}, {"k": "just english"},
                 {"k": ("x {a.b}", "中 {a.b}")}):
