@@ -12,6 +12,7 @@ from typing import Any
 
 from llmprep import __version__
 from llmprep.errors import UserError
+from llmprep.messages import said
 from llmprep.paths import data_dir, exercises_dir, questions_dir
 
 PROBE_TIMEOUT_S = 300
@@ -101,11 +102,11 @@ def gpu_status(torch_info: dict[str, Any]) -> dict[str, Any]:
     if devices:
         return {"present": True, "summary": ", ".join(d["name"] for d in devices), "why": None}
     if not torch_info.get("ok"):
-        why = "torch does not import"
+        why = said("doctor.why_no_torch")
     elif not torch_info.get("cuda_build"):
-        why = "this torch is a CPU-only build"
+        why = said("doctor.why_cpu_build")
     else:
-        why = "torch sees no CUDA device"
+        why = said("doctor.why_no_device")
     return {"present": False, "summary": "no GPU", "why": why}
 
 
@@ -146,27 +147,26 @@ def collect_report() -> dict[str, Any]:
     problems = []
     if not torch_info.get("ok"):
         problems.append(
-            {"what": f"torch does not import ({torch_info.get('error')})", "fix": "pip install torch"}
+            {"what": said("doctor.torch_missing", error=torch_info.get("error")), "fix": "pip install torch"}
         )
     if not report["data_dir"]["writable"]:
         problems.append(
-            {"what": f"the data directory {report['data_dir']['path']} is not writable",
-             "fix": "set LLMPREP_HOME to a writable directory"}
+            {"what": said("doctor.data_not_writable", path=report["data_dir"]["path"]),
+             "fix": said("doctor.set_home")}
         )
     if report["content"]["question_files"] == 0:
         problems.append(
-            {"what": f"no question bank in {report['content']['questions_dir']}",
-             "fix": "reinstall llmprep from a complete checkout"}
+            {"what": said("doctor.no_bank", path=report["content"]["questions_dir"]),
+             "fix": said("doctor.reinstall")}
         )
     if not ort_info.get("ok"):
-        problems.append({"what": f"onnxruntime does not import ({ort_info.get('error')})",
-                         "fix": "pip install onnxruntime (or onnxruntime-gpu on Linux x86_64); "
-                                "only the bench's ONNX Runtime row needs it", "blocking": False})
+        problems.append({"what": said("doctor.ort_missing", error=ort_info.get("error")),
+                         "fix": said("doctor.install_ort"), "blocking": False})
     if report["gpu"]["present"] and cuda_ep and not cuda_ep["working"]:
         libraries = report["cuda_execution_provider"]["libraries"] = ort_cuda_libraries()
         if libraries["missing"]:
-            problems.append({"what": "ONNX Runtime's CUDA provider cannot load "
-                             + ", ".join(libraries["missing"]), "fix": libraries["fix"], "blocking": False})
+            problems.append({"what": said("doctor.cuda_libraries", libraries=", ".join(libraries["missing"])),
+                             "fix": libraries["fix"], "blocking": False})
     elif not report["gpu"]["present"]:
         # On a machine without a GPU the CUDA provider cannot work whatever is installed: say that, not
         # the loader error onnxruntime-gpu prints about a CUDA library.

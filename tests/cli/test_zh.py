@@ -27,7 +27,6 @@ ENGLISH_WORDS = {
 # Commands of other helpers, not yet moved to the catalogue: listed here so the gap is visible.
 NOT_YET_COVERED = {
     "bench": "bench helper",
-    "doctor": "bench helper",
 }
 
 
@@ -331,3 +330,32 @@ def test_the_question_bank_listing_and_a_question_in_chinese(run_cli, monkeypatc
         assert result.exit_code == 0, result.output
         english = _english_in(result.stdout + result.stderr, data, fragments)
         assert not english, f"`llmprep {' '.join(args)} --lang zh` shows English: {english}\n{result.output}"
+
+
+@pytest.mark.slow  # doctor probes torch, onnxruntime and the exporter: about 8 s
+def test_doctor_in_chinese(run_cli, monkeypatch):
+    """The labels, details and verdict are Chinese; what the probes found (versions, paths, provider and
+    isolation layer names) is data."""
+    import llmprep.doctor
+
+    seen = {}
+    probe = llmprep.doctor.collect_report
+
+    def collect_report():
+        seen.update(probe())
+        return seen
+
+    monkeypatch.setattr(llmprep.doctor, "collect_report", collect_report)
+    monkeypatch.setenv("COLUMNS", "400")  # a layer name wrapped inside the table would no longer read as one
+    result = run_cli("doctor", "--lang", "zh")
+    shown = result.stdout + result.stderr
+    assert result.exit_code == (0 if seen["ok"] else 1), shown
+    data = ["llmprep doctor", "python", "torch", "numpy", "onnxruntime", "onnx", "GPU", "CUDA", "TensorRT",
+            *(str(seen[name].get("version")) for name in ("python", "torch", "numpy", "onnx", "onnxruntime")),
+            seen["python"]["executable"], *map(str, seen["platform"].values()), seen["onnxruntime"].get("package", ""),
+            *(p["name"] for p in seen["onnxruntime"].get("providers", [])), seen["onnx_export"].get("exporter", ""),
+            str(seen["sandbox"].get("level")), *(seen["sandbox"].get("enforced") or []),
+            *(seen["sandbox"].get("not_enforced") or []), seen["data_dir"]["path"]]
+    english = _english_in(shown, [item for item in data if item], _english_fragments())
+    assert not english, f"`llmprep doctor --lang zh` shows English: {english}\n{shown}"
+    assert "可以在" in shown or "尚未就绪" in shown, shown
