@@ -60,7 +60,7 @@ def _table(report: dict, _, lang: str) -> Table:
     py, plat, cpu = report["python"], report["platform"], report["cpu"]
     table.add_row("python", _mark(True), f"{py['version']} ({py['executable']})")
     table.add_row(_("doctor.platform"), "", f"{plat['system']} {plat['release']} {plat['machine']}")
-    table.add_row(_("doctor.cpu"), "", _("doctor.cores", count=cpu["count"], threads=cpu["torch_threads"]))
+    table.add_row("cpu", "", _("doctor.cores", count=cpu["count"], threads=cpu["torch_threads"]))
     torch = report["torch"]
     if torch.get("ok"):
         build = _("doctor.cuda_build", version=torch["cuda_version"]) if torch["cuda_build"] else _("doctor.cpu_build")

@@ -4,7 +4,7 @@ MESSAGES = {
     "doctor.why_no_torch": "torch does not import", "doctor.why_cpu_build": "this torch is a CPU-only build",
     "doctor.why_no_device": "torch sees no CUDA device",
     "doctor.probing": "probing torch, onnxruntime and the exporter (a few seconds)...",
-    "doctor.platform": "platform", "doctor.cpu": "cpu", "doctor.cuda_ep": "CUDA execution provider",
+    "doctor.platform": "platform", "doctor.cuda_ep": "CUDA execution provider",
     "doctor.export": "torch.onnx export", "doctor.sandbox": "check sandbox", "doctor.data_dir": "data dir",
     "doctor.bank": "question bank", "doctor.exercises": "exercises",
     "doctor.cores": "{count} cores, torch uses {threads} threads",

@@ -4,7 +4,7 @@ MESSAGES = {
     "doctor.why_no_torch": "torch 无法导入", "doctor.why_cpu_build": "这个 torch 是仅 CPU 版",
     "doctor.why_no_device": "torch 看不到 CUDA 设备",
     "doctor.probing": "正在检测 torch、onnxruntime 和导出器（需要几秒）……",
-    "doctor.platform": "平台", "doctor.cpu": "CPU", "doctor.cuda_ep": "CUDA 执行提供程序",
+    "doctor.platform": "平台", "doctor.cuda_ep": "CUDA 执行提供程序",
     "doctor.export": "torch.onnx 导出", "doctor.sandbox": "check 沙箱", "doctor.data_dir": "数据目录",
     "doctor.bank": "题库", "doctor.exercises": "练习",
     "doctor.cores": "{count} 核，torch 使用 {threads} 个线程",
