@@ -23,7 +23,7 @@ MESSAGES = {
                "and never build an L × S scores, weights or mask tensor.",
                "内存：你的调用创建了形状为 {shape} 的张量（{op}），含 {elements} 个元素，与 {batch_heads} 个 "
                "batch-head 的完整 {L} × {S} 分数矩阵一样大（{limit}）。FlashAttention 的要点是只用 O(L·D) 的额外"
-               "内存：按 block_size = {block_size} 分块遍历 key，只保留一个 block_size × block_size 的分数块，"
+               "内存：按 block_size = {block_size} 分块遍历键（K），只保留一个 block_size × block_size 的分数块，"
                "以及每个 query 的滚动最大值和滚动和，永远不要构造 L × S 的分数、权重或掩码张量。"),
 }
 

@@ -5,6 +5,7 @@ Builds rich renderables; the CLI prints them through the console.
 
 from __future__ import annotations
 
+import re
 import shlex
 from typing import Any
 
@@ -87,7 +88,8 @@ def reproduce_command(report: CheckReport) -> str:
 def _traceback_without_message(traceback: str | None, message: str) -> str:
     """The traceback's frames, without its last line when that line is the message shown above it."""
     rows = (traceback or "").rstrip().splitlines()
-    while rows and rows[-1].strip() and rows[-1].strip() in message:
+    # the last line may name the exception with its module ("llmprep_harness.ScoreMatrixTooLarge: ...")
+    while rows and rows[-1].strip() and re.sub(r"^[\w.]+\.(?=\w+: )", "", rows[-1].strip()) in message:
         rows.pop()
     half = len(rows) // 2
     if half and rows[:half] == rows[half:]:  # a syntax error's location comes twice

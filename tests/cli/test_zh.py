@@ -239,6 +239,19 @@ def _softmax_doubled(x, dim=-1):
     return 2 * e / e.sum(dim=dim, keepdim=True)
 
 
+def _naive_flash_attention(q, k, v, is_causal=False, block_size=16):
+    """FlashAttention that builds the whole L × S score matrix (the harness's memory probe refuses it)."""
+    import math
+
+    import torch
+
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.size(-1))
+    if is_causal:
+        L, S = q.size(-2), k.size(-2)
+        scores = scores.masked_fill(torch.ones(L, S, dtype=torch.bool).triu(S - L + 1), float("-inf"))
+    return torch.softmax(scores, dim=-1) @ v
+
+
 def _report_text(report) -> str:
     import io
 
@@ -255,7 +268,7 @@ def _report_text(report) -> str:
 def _report_data(report) -> list[str]:
     """What a check report shows that is data: case names, inputs, ids, the file."""
     data = _data_words() + [str(report.submission), report.submission.name, "NaN", "inf", "dtype", "float32", "cpu",
-                            "--level"]
+                            "--level", "block_size"]  # a parameter's name
     for case in report.cases:
         data += [case.name, case.shapes, case.error_type or ""]
     return [item for item in data + [d.id for d in report.diagnosis] + [f.id for f in report.findings] if item]
@@ -276,6 +289,7 @@ def test_check_reports_in_chinese_in_process(tmp_path):
     softmax = get_exercise("softmax")
     listed = load_mistakes(softmax)[0]
     runs = {"correct": (softmax, reference_entry(softmax)), "probe": (get_exercise("int8-quantization"), _int8_zero_scale),
+            "memory": (get_exercise("flash-attention"), _naive_flash_attention),
             "listed": (softmax, listed.implementation), "unseen": (softmax, _softmax_doubled)}
     fragments = _english_fragments()
     for name, (exercise, implementation) in runs.items():
@@ -284,7 +298,8 @@ def test_check_reports_in_chinese_in_process(tmp_path):
         shown = _report_text(report)
         english = _english_in(shown, _report_data(report), fragments)
         assert not english, f"{name}: the report shows English: {english}\n{shown}"
-        expected = {"correct": "通过", "probe": "每个 scale 都必须为正", "listed": listed.zh[:8], "unseen": "分析结果"}
+        expected = {"correct": "通过", "probe": "每个 scale 都必须为正", "memory": "FlashAttention 的要点",
+                    "listed": listed.zh[:8], "unseen": "分析结果"}
         assert expected[name] in shown, (name, shown)
 
 

@@ -96,3 +96,12 @@ def test_a_field_holding_a_message_of_its_own_is_translated_too():
             == "RuntimeError：第 1 号进程：ValueError：每个 scale 都必须为正")
     assert (in_chinese("RuntimeError: rank 0: ZeroDivisionError: division by zero (line 3)", forms)
             == "RuntimeError（第 3 行）：第 0 号进程：提交的代码抛出 ZeroDivisionError：division by zero")
+
+
+def test_the_traceback_does_not_repeat_a_harness_message_under_its_module_name():
+    """The worker's traceback ends with `llmprep_harness.ScoreMatrixTooLarge: memory: ...`: the report
+    shows that message once (in the reader's language), not again in English below it."""
+    from llmprep.grading.report import _traceback_without_message
+
+    frames = 'Traceback (most recent call last):\n  File "h.py", line 3, in run\nllmprep_harness.Big: memory: too big'
+    assert _traceback_without_message(frames, "Big: memory: too big") == frames.rsplit("\n", 1)[0]
