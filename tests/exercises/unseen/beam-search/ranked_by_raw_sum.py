@@ -1,0 +1,38 @@
+"""The finished hypotheses are ranked by their raw sum of log-probs; the length-normalised score is only reported.
+
+fact: wrong order of the finished hypotheses when length_penalty ≠ 0 (the ranking ignores the length penalty)
+named_if: length_penalty|length penalty|order|rank|sorted
+"""
+import torch
+
+
+def beam_search(model, prompt_ids, beam_width, max_new_tokens, eos_id, length_penalty=1.0):
+    prompt = prompt_ids.tolist()
+    beams = [(prompt, torch.zeros(()))]
+    finished = []
+    for _ in range(max_new_tokens):
+        if not beams:
+            break
+        ids = torch.tensor([seq for seq, _ in beams], dtype=torch.long)
+        with torch.no_grad():
+            logp = torch.log_softmax(model(ids), dim=-1)
+        totals = torch.stack([score for _, score in beams])[:, None] + logp
+        vocab = totals.shape[-1]
+        live = []
+        for rank, flat in enumerate(totals.flatten().argsort(descending=True).tolist()):
+            b, tok = divmod(flat, vocab)
+            seq = beams[b][0] + [tok]
+            if tok == eos_id:
+                if rank < beam_width:
+                    finished.append((seq[len(prompt):], totals[b, tok]))
+                continue
+            live.append((seq, totals[b, tok]))
+            if len(live) == beam_width:
+                break
+        beams = live
+    finished += [(seq[len(prompt):], score) for seq, score in beams]
+    finished.sort(key=lambda h: -h[1].item())
+    best = finished[:beam_width]
+    sequences = [torch.tensor(seq, dtype=torch.long) for seq, _ in best]
+    scores = torch.stack([score / len(seq) ** length_penalty for seq, score in best])
+    return sequences, scores
