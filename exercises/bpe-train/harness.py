@@ -30,4 +30,10 @@ def run(entry, inputs):
     for index, text in enumerate(held_out):
         result[f"encode(held_out[{index}])"] = _ids(tokenizer.encode(text))
     result["encode(corpus)"] = _ids(tokenizer.encode(corpus))
+    warm_up = inputs["kwargs"].get("train_first")
+    if warm_up is not None:  # the README: calling train again starts afresh
+        again = entry()
+        again.train(warm_up, vocab_size)
+        retrained = [(int(a), int(b)) for a, b in again.train(corpus, vocab_size)]
+        result["train called again starts afresh"] = torch.tensor(float(retrained == pairs), dtype=torch.float64)
     return result

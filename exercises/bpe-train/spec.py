@@ -28,6 +28,7 @@ def fixed_cases():
         _case("vocab-256-no-merges", ENGLISH, 256, ["the low"]),
         _case("one-merge", ENGLISH, 257, ["the low"]),
         _case("mixed-english-chinese", ENGLISH + " " + CHINESE, 320, ["lower 模型", "你好 the end"]),
+        Case("trained-twice", (ENGLISH, 280, ["the low"]), {"train_first": CHINESE}),
     ]
 
 

@@ -38,7 +38,12 @@ def fixed_cases():
     worked = (_t([[-9.0, -1.0, -2.0]]), _t([[-9.0, -3.0, -2.0, -0.5]]),
               _t([[-9.0, -2.0, -2.0]]), _t([[-9.0, -2.0, -2.0, -0.7]]),
               torch.tensor([[False, True, True]]), torch.tensor([[False, True, True, False]]))
-    huge = _case("huge-margin", gen, 3, 6, 6, 1.0, spread=60.0)
+    # Margins in the hundreds of both signs, as the README promises: log σ(−183) underflows unless stable.
+    low = torch.full((3, 3), -1.0, dtype=torch.float64)
+    huge = Case("huge-margin", (_t([[-90.0, -95.0, -1.0], [-1.0, -1.0, -1.0], [-3.0, -2.0, -1.0]]),
+                                _t([[-1.0, -1.0, -1.0], [-99.0, -98.0, -97.0], [-1.0, -2.0, -2.5]]), low, low,
+                                torch.ones(3, 3, dtype=torch.bool), torch.tensor([[True] * 3] * 2 + [[False, True, True]])),
+                {"beta": 1.0}, note="margins -183, +291 and -0.5")
     return [
         # (The output is a dict, so no `expected`: README shows the arithmetic.) log π: chosen -3 vs ref -4, rejected -5 vs ref -4 -> rewards 0.1 and -0.1, loss -log σ(0.2).
         Case("worked-example", worked, {"beta": 0.1}, note="loss 0.5981, rewards 0.1 and -0.1"),
