@@ -24,8 +24,9 @@ def analyse(cases: list[CaseEvidence]) -> list[Finding]:
         return []
     found: list[Finding] = []
     for analysis in (calls.state_between_calls, calls.failed_check, calls.same_exception, calls.gradients_only,
-                     calls.nonfinite_direction, attributes.only_on_shared_attribute, values.value_relation,
-                     placement.wrong_places, placement.shifted, placement.where_wrong, placement.sums_to_one, calls.which_parts):
+                     calls.nonfinite_direction, attributes.only_on_shared_attribute, attributes.one_case_stands_out,
+                     values.value_relation,
+                     placement.longer_or_shorter, placement.wrong_places, placement.shifted, placement.where_wrong, placement.sums_to_one, calls.which_parts):
         try:
             finding = analysis(cases)
         except Exception:  # an analysis that trips on an odd output must not hide the verdict

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from llmprep.grading.analysis.evidence import CaseEvidence, Fact, Finding
+from llmprep.grading.analysis.leaves import as_float64, leaves
 
 _NO_DEFAULT = object()
 LARGE = 100.0
@@ -29,6 +30,8 @@ def _scalar_facts(name: str, value: Any, default: Any) -> list[Fact]:
             facts.append(Fact(f"{name}>1", f"`{name}` > 1", f"`{name}` > 1"))
         if value == 0:
             facts.append(Fact(f"{name}=0", f"`{name}` = 0", f"`{name}` = 0"))
+        else:
+            facts.append(Fact(f"{name}!=0", f"`{name}` ≠ 0", f"`{name}` ≠ 0"))
     elif isinstance(value, str):
         facts.append(Fact(f"{name}={value}", f"`{name}` = \"{value}\"", f"`{name}` = \"{value}\""))
     if default is None and value is not None and not isinstance(value, bool):
@@ -56,6 +59,9 @@ def _tensor_facts(name: str, t: Any) -> list[Fact]:
         if finite.numel() and float(finite.abs().max()) >= LARGE:
             facts.append(Fact(f"{name}.large", f"`{name}` has large magnitudes (|x| ≥ {LARGE:g})",
                               f"`{name}` 数值很大（|x| ≥ {LARGE:g}）"))
+    if t.is_floating_point() and t.dim() and t.numel() and bool((t.amax(-1) == t.amin(-1)).any()):
+        facts.append(Fact(f"{name}.constant_rows", f"`{name}` has rows that are constant along its last axis "
+                          "(zero variance)", f"`{name}` 有沿最后一维取值全相同的行（方差为 0）"))
     if t.dtype == torch.bool and t.numel() and not bool(t.all()):
         facts.append(Fact(f"{name}.masks", f"`{name}` masks some positions", f"`{name}` 屏蔽了部分位置"))
     return facts
@@ -82,21 +88,44 @@ def describe_case(values: dict[str, Any], defaults: dict[str, Any]) -> tuple[lis
     for (a, va), (b, vb) in ((x, y) for x in ints.items() for y in ints.items() if x[0] < y[0]):
         if va != vb:
             facts.append(Fact(f"{a}!={b}", f"`{a}` ≠ `{b}`", f"`{a}` ≠ `{b}`"))
+    facts += _sizes_against_arguments(tensors, ints)
     names = list(tensors)
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             for axis in (-1, -2, -3):
                 ta, tb = tensors[a], tensors[b]
-                if ta.dim() >= -axis and tb.dim() >= -axis and ta.shape[axis] != tb.shape[axis]:
+                if ta.dim() != tb.dim():  # (B, T) against (B,): axis -1 means different things
+                    continue
+                if ta.dim() >= -axis and ta.shape[axis] != tb.shape[axis]:
                     facts.append(Fact(f"{a}[{axis}]!={b}[{axis}]", f"`{a}` and `{b}` differ in size on axis {axis}",
                                       f"`{a}` 与 `{b}` 第 {axis} 维大小不同"))
     return facts, quantities
 
 
+def _sizes_against_arguments(tensors: dict[str, Any], ints: dict[str, int]) -> list[Fact]:
+    """"`k` axis -2 > `block_size`", "`k` axis -2 is not a multiple of `block_size`": a size that
+    spans more than one block or group, or leaves a partial one."""
+    facts = []
+    for arg, n in ints.items():
+        if n < 2:
+            continue
+        for name, t in tensors.items():
+            for axis in range(-1, -t.dim() - 1, -1):
+                size = t.shape[axis]
+                if size > n:
+                    facts.append(Fact(f"{name}[{axis}]>arg:{arg}", f"`{name}` axis {axis} > `{arg}`",
+                                      f"`{name}` 第 {axis} 维大于 `{arg}`"))
+                if size % n:
+                    facts.append(Fact(f"{name}[{axis}]%arg:{arg}", f"`{name}` axis {axis} is not a multiple of `{arg}`",
+                                      f"`{name}` 第 {axis} 维不是 `{arg}` 的整数倍"))
+    return facts
+
+
 def _rank(key: str) -> int:
     """Which facts read best as an explanation: arguments off their default first, exact values last."""
     for rank, marks in enumerate(((".again",), ("!=default",), ("=True", "=False", "=None", "!=None"),
-                                  ("]!=",), (".large", ".noncontiguous", ".masks"), ("!=1", ">1", "=0", "!="),
+                                  ("]!=", ">arg:", "%arg:"), (".large", ".noncontiguous", ".masks", ".constant_rows"),
+                                  ("!=1", ">1", "=0", "!="),
                                   ("]=1", "]>1", ".ndim"))):
         if any(m in key for m in marks):
             return rank
@@ -176,3 +205,43 @@ def _threshold(cases: list[CaseEvidence], failing: list[int], passing: list[int]
                        f"只在 `{name}` {side_zh} {bound:g} 的用例上出错：这样的用例全部失败，其余用例全部通过"
                        f"（{len(failing)} 个失败，{len(passing)} 个通过）。")
     return None
+
+
+def _excess(case: CaseEvidence) -> float:
+    """How many times its tolerance a case's worst element is off (0 when nothing is comparable)."""
+    import torch
+
+    mine = dict(leaves(case.output))
+    worst = 0.0
+    for path, ref in leaves(case.reference):
+        if path not in mine:
+            continue
+        r, o = as_float64(ref), as_float64(mine[path])
+        both = torch.isfinite(r) & torch.isfinite(o) if r.shape == o.shape else None
+        if both is None or not bool(both.any()):
+            continue
+        error = (o - r).abs()[both] / (case.atol + case.rtol * r.abs()[both]).clamp_min(1e-300)
+        worst = max(worst, float(error.max()))
+    return worst
+
+
+def one_case_stands_out(cases: list[CaseEvidence]) -> Finding | None:
+    """Several cases fail, but one is off by orders of magnitude more than the rest (which are
+    rounding-sized): the fact that only that case has says where the bug lives."""
+    failing = [c for c in cases if not c.passed and c.kind == "values"]
+    if len(failing) < 2 or any(not c.passed and c.kind not in ("values", "") for c in cases):
+        return None
+    excess = sorted(((_excess(c), c) for c in failing), key=lambda item: -item[0])
+    (top, case), (second, _) = excess[0], excess[1]
+    if top < 100 * second or second > 20:
+        return None
+    others = [c for c in cases if c is not case]
+    own = [f for f in case.facts if all(f.key not in {g.key for g in other.facts} for other in others)]
+    if not own:
+        return None
+    fact = sorted(own, key=lambda f: _rank(f.key))[0]
+    return Finding("one-case-stands-out", f"Far the largest error is on case {case.name} ({top:.3g}× the tolerance; "
+                   f"the other failing cases are at most {second:.3g}× off): the only case where "
+                   f"{fact.en}.",
+                   f"最大的误差出现在用例 {case.name}（是容差的 {top:.3g} 倍；其他失败用例最多 {second:.3g} 倍）："
+                   f"它是唯一一个 {fact.zh} 的用例。")

@@ -102,11 +102,16 @@ def nonfinite_direction(cases: list[CaseEvidence]) -> Finding | None:
             index = (out_bad & ~ref_bad).nonzero()
             at = index[0].tolist() if len(index) else out_bad.nonzero()[0].tolist()
             large = [f for f in case.facts if f.key.endswith(".large")]
+            flat = [f for f in case.facts if f.key.endswith(".constant_rows")]
             why = " on large-magnitude inputs: exp overflow?" if large else ""
             why_zh = "，输入数值很大：exp 溢出？" if large else ""
+            if flat and not large:
+                why = f"; {flat[0].en}: a division by a zero spread (0/0), with no eps to keep it away from 0?"
+                why_zh = f"；{flat[0].zh}：除以为 0 的离散度（0/0），没有用 eps 避开 0？"
+            end, end_zh = ("", "") if why else (".", "。")
             return Finding("output-nonfinite", f"{path} has NaN or inf where the reference is finite, first at "
-                           f"{at} in case {case.name}{why}.",
-                           f"{path} 在参考值有限的位置出现 NaN 或 inf，最早在用例 {case.name} 的 {at}{why_zh}。")
+                           f"{at} in case {case.name}{why}{end}",
+                           f"{path} 在参考值有限的位置出现 NaN 或 inf，最早在用例 {case.name} 的 {at}{why_zh}{end_zh}")
     return None
 
 

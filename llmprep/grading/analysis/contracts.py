@@ -12,6 +12,10 @@ _SHAPE_WORDS = {"en": (("Output", "output", "→", "Return", "return"), ("shape"
                 "zh": (("输出", "返回", "→"), ("形状", "("))}
 
 
+# "(..., L, Dv)", "(B, T)", "(N,)": a shape written out, not any parenthesis (nor a tuple of numbers)
+_SHAPE = re.compile(r"\((?:\.\.\.|…|[A-Za-z]\w*|\d+)(?:\s*[,×]\s*(?:\.\.\.|…|[A-Za-z]\w*|\d+))*\s*,?\)")
+
+
 def readme_sentence(readme: str, lang: str) -> str | None:
     """The README's first sentence about the output's shape, whitespace folded, or None."""
     subject, detail = _SHAPE_WORDS.get(lang, _SHAPE_WORDS["en"])
@@ -21,7 +25,9 @@ def readme_sentence(readme: str, lang: str) -> str | None:
     for wanted in (detail[:1], detail):  # a sentence that says "shape" first, then one with a shape in it
         for text in pieces:
             if any(s in text for s in subject) and any(d in text for d in wanted) and len(text) < 200:
-                return text
+                if wanted == detail[:1] or any(re.search(r"[A-Za-z…]|\.\.\.", m.group())
+                                               for m in _SHAPE.finditer(text)):
+                    return text
     return None
 
 

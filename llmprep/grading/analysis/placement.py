@@ -233,3 +233,44 @@ def sums_to_one(cases: list[CaseEvidence]) -> Finding | None:
         return Finding("sums-wrong-axis", f"{path} does not sum to 1 along axis {ax}, as the reference does.",
                        f"{path} 沿第 {ax} 维之和不为 1，而参考值为 1。")
     return None
+
+
+def _prefix_relation(case: CaseEvidence) -> tuple[str, int, int] | None:
+    """(path, output rows, reference rows) for a leaf whose first axis is longer or shorter than the
+    reference's while the shorter of the two matches the start of the longer."""
+    from llmprep.grading.analysis.leaves import as_float64, leaves
+
+    mine = dict(leaves(case.output))
+    for path, ref in leaves(case.reference):
+        if path not in mine:
+            continue
+        r, o = as_float64(ref), as_float64(mine[path])
+        if r.dim() == 0 or o.dim() != r.dim() or r.shape[1:] != o.shape[1:] or r.shape[0] == o.shape[0]:
+            continue
+        n = min(r.shape[0], o.shape[0])
+        if _close(o[:n], r[:n], case):
+            return path, o.shape[0], r.shape[0]
+    return None
+
+
+def longer_or_shorter(cases: list[CaseEvidence]) -> Finding | None:
+    """A wrong length whose common part is right: the loop stops too late or too early."""
+    found = [(c, rel) for c in cases if not c.passed and c.kind == "shape" and c.output is not None
+             and (rel := _prefix_relation(c)) is not None]
+    if not found:
+        return None
+    longer = [item for item in found if item[1][1] > item[1][2]]
+    shorter = [item for item in found if item[1][1] < item[1][2]]
+    if longer and shorter:
+        return None
+    case, (path, mine, ref) = found[0]
+    if longer:
+        return Finding("runs-too-long", f"{path} is longer than the reference ({mine} entries instead of {ref} along "
+                       f"axis 0, case {case.name}) and begins with all of it: your loop goes on past where the "
+                       "reference stops (a stopping condition is missing or too weak).",
+                       f"{path} 比参考值长（沿第 0 维 {mine} 个而不是 {ref} 个，用例 {case.name}），且开头与参考值完全"
+                       "相同：循环在参考实现停止的地方没有停下（缺少或放宽了停止条件）。")
+    return Finding("stops-too-early", f"{path} is shorter than the reference ({mine} entries instead of {ref} along "
+                   f"axis 0, case {case.name}) and is its beginning: your loop stops before the reference does.",
+                   f"{path} 比参考值短（沿第 0 维 {mine} 个而不是 {ref} 个，用例 {case.name}），且正是参考值的开头："
+                   "循环比参考实现停得早。")
