@@ -34,6 +34,7 @@ def fixed_cases():
         Case("L-not-a-multiple-of-the-block", (randn(3, 9, 4), randn(3, 8, 4), randn(3, 8, 4)), {"block_size": 4}),
         Case("causal-L<S", (randn(2, 5, 4), randn(2, 11, 4), randn(2, 11, 3)), {"is_causal": True, "block_size": 4}),
         Case("causal-L>S", (randn(1, 10, 3), randn(1, 6, 3), randn(1, 6, 2)), {"is_causal": True, "block_size": 4}),
+        Case("causal-one-block", (randn(2, 5, 4), randn(2, 7, 4), randn(2, 7, 3)), {"is_causal": True, "block_size": 8}),
         Case("causal-L=S-across-blocks", (randn(2, 13, 4), randn(2, 13, 4), randn(2, 13, 4)),
              {"is_causal": True, "block_size": 5}),
         # Scores of a few hundred: exp without the running max overflows.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import torch
 
-from llmprep.grading.analysis import CaseEvidence, analyse, attributes, calls, contracts, placement
+from llmprep.grading.analysis import CaseEvidence, analyse, attributes, calls, contracts, placement, sequences
 
 
 def tensor(t) -> dict:
@@ -97,3 +97,24 @@ def test_analyse_states_the_new_facts_in_both_languages():
     ref = torch.tensor([[1.0, 2.0]], dtype=torch.float64)
     found = analyse([case(ref, torch.cat([ref, ref]), kind="shape")])
     assert found and all(f.en and f.zh and f.en != f.zh for f in found)
+
+
+def test_two_facts_that_separate_exactly_beat_one_that_nearly_does():
+    def flash(name, causal, length, block, passed):
+        facts = described({"q": torch.zeros(length, 4), "is_causal": causal, "block_size": block})
+        return case(REF, REF if passed else REF * 2, name=name, passed=passed, facts=facts)
+    cases = [flash("causal-blocks", True, 13, 5, False), flash("causal-one-block", True, 5, 8, True),
+             flash("plain", False, 13, 5, True), flash("causal-long", True, 20, 4, False)]
+    found = attributes.only_on_shared_attribute(cases)
+    assert "`is_causal` is True and some input is longer than `block_size`" in found.en
+    assert "`block_size`" in found.zh
+
+
+def test_missing_rows_end_with_an_integer_argument():
+    ref = torch.tensor([[5.0, 2.0, 4.0, -1.0], [5.0, 1.0, 1.0, 3.0]], dtype=torch.float64)
+    out = torch.tensor([[5.0, 1.0, 1.0, 3.0], [5.0, 2.0, 3.0, 0.0]], dtype=torch.float64)
+    found = sequences.missing_rows_end_with_argument(
+        [case(ref, out, numbers={"eos_id": 4.0, "beam_width": 2.0, "max_new_tokens": 4.0})])
+    assert found.id == "missing-rows-end-with" and "`eos_id`" in found.en and "`eos_id`" in found.zh
+    # the missing row ends with no argument's value: nothing to say
+    assert sequences.missing_rows_end_with_argument([case(ref, out, numbers={"eos_id": 7.0})]) is None

@@ -109,6 +109,9 @@ def _sizes_against_arguments(tensors: dict[str, Any], ints: dict[str, int]) -> l
     for arg, n in ints.items():
         if n < 2:
             continue
+        if any(size > n for t in tensors.values() for size in t.shape):
+            facts.append(Fact(f"any>arg:{arg}", f"some input is longer than `{arg}` along an axis",
+                              f"某个输入沿某一维长于 `{arg}`"))
         for name, t in tensors.items():
             for axis in range(-1, -t.dim() - 1, -1):
                 size = t.shape[axis]
@@ -168,6 +171,10 @@ def only_on_shared_attribute(cases: list[CaseEvidence]) -> Finding | None:
         return Finding("only-when", f"Right only on cases where {words[k].en}; every other case fails ({shown}).",
                        f"只有 {words[k].zh} 的用例是对的；其余用例全部失败（{shown_zh}）。")
     candidates = sorted((k for k in order if masks[k] & fail_mask == fail_mask), key=_rank)
+    # two telling facts (arguments, sizes) that separate exactly read better than one that nearly does
+    pair = _separating_pair([k for k in candidates if _rank(k) <= 5], masks, pass_mask)
+    if pair is not None:
+        return _pair_finding(words, *pair, shown, shown_zh)
     # A fact shared by every failing case and few passing ones: the passing ones are degenerate
     # (one key, a saturated softmax) and the fact still says where the bug lives.
     mostly = [k for k in candidates if 0 < bin(masks[k] & pass_mask).count("1") <= max(2, len(failing) // 2)]
@@ -178,13 +185,23 @@ def only_on_shared_attribute(cases: list[CaseEvidence]) -> Finding | None:
                        f"it passes ({shown}; with it, only {', '.join(exceptions)} passes).",
                        f"所有失败的用例的共同点：{words[k].zh}；不满足的用例全部通过（{shown_zh}；满足它的用例中只有 "
                        f"{', '.join(exceptions)} 通过）。")
+    pair = _separating_pair(candidates, masks, pass_mask)
+    return None if pair is None else _pair_finding(words, *pair, shown, shown_zh)
+
+
+def _pair_finding(words: dict[str, Fact], a: str, b: str, shown: str, shown_zh: str) -> Finding:
+    return Finding("only-when", f"Wrong only on cases where {words[a].en} and {words[b].en}: every such case fails "
+                   f"and every other case passes ({shown}).",
+                   f"只在 {words[a].zh} 且 {words[b].zh} 的用例上出错：这样的用例全部失败，其余用例全部通过"
+                   f"（{shown_zh}）。")
+
+
+def _separating_pair(candidates: list[str], masks: dict[str, int], pass_mask: int) -> tuple[str, str] | None:
+    """Two facts, both true of every failing case, never true together of a passing one."""
     for i, a in enumerate(candidates):
         for b in candidates[i + 1:]:
             if not masks[a] & masks[b] & pass_mask:
-                return Finding("only-when", f"Wrong only on cases where {words[a].en} and {words[b].en}: every such "
-                               f"case fails and every other case passes ({shown}).",
-                               f"只在 {words[a].zh} 且 {words[b].zh} 的用例上出错：这样的用例全部失败，其余用例全部"
-                               f"通过（{shown_zh}）。")
+                return a, b
     return None
 
 
