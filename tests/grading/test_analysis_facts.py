@@ -114,8 +114,12 @@ def test_two_facts_that_separate_exactly_beat_one_that_nearly_does():
 def test_missing_rows_end_with_an_integer_argument():
     ref = torch.tensor([[5.0, 2.0, 4.0, -1.0], [5.0, 1.0, 1.0, 3.0]], dtype=torch.float64)
     out = torch.tensor([[5.0, 1.0, 1.0, 3.0], [5.0, 2.0, 3.0, 0.0]], dtype=torch.float64)
-    found = sequences.missing_rows_end_with_argument(
-        [case(ref, out, numbers={"eos_id": 4.0, "beam_width": 2.0, "max_new_tokens": 4.0})])
+    numbers = {"eos_id": 4.0, "beam_width": 2.0, "max_new_tokens": 4.0}
+    other = torch.tensor([[1.0, 4.0], [2.0, 2.0]], dtype=torch.float64)
+    cases = [case(ref, out, name="a", numbers=numbers),
+             case(other, torch.tensor([[2.0, 2.0], [3.0, 3.0]], dtype=torch.float64), name="b", numbers=numbers)]
+    found = sequences.missing_rows_end_with_argument(cases)
     assert found.id == "missing-rows-end-with" and "`eos_id`" in found.en and "`eos_id`" in found.zh
-    # the missing row ends with no argument's value: nothing to say
-    assert sequences.missing_rows_end_with_argument([case(ref, out, numbers={"eos_id": 7.0})]) is None
+    # one case could be chance; a missing row that ends with no argument's value says nothing
+    assert sequences.missing_rows_end_with_argument(cases[:1]) is None
+    assert sequences.missing_rows_end_with_argument([case(ref, out, numbers={"eos_id": 7.0})] * 2) is None
