@@ -123,3 +123,9 @@ def test_missing_rows_end_with_an_integer_argument():
     # one case could be chance; a missing row that ends with no argument's value says nothing
     assert sequences.missing_rows_end_with_argument(cases[:1]) is None
     assert sequences.missing_rows_end_with_argument([case(ref, out, numbers={"eos_id": 7.0})] * 2) is None
+
+
+def test_more_than_one_row():
+    assert "logits.rows>1" in {f.key for f in described({"logits": torch.zeros(1, 2, 5)})}
+    assert "logits.rows>1" not in {f.key for f in described({"logits": torch.zeros(1, 1, 5)})}
+    assert "logits.rows>1" not in {f.key for f in described({"logits": torch.zeros(5)})}

@@ -45,6 +45,9 @@ def _tensor_facts(name: str, t: Any) -> list[Fact]:
     facts = [Fact(f"{name}.ndim>2", f"`{name}` has more than 2 dims", f"`{name}` 超过 2 维")] if t.dim() > 2 else []
     if t.dim() >= 2:
         facts.append(Fact(f"{name}.ndim>=2", f"`{name}` has at least 2 dims", f"`{name}` 至少 2 维"))
+        if t[..., 0].numel() > 1:  # (B, V) with B > 1, (B, T, V) with B·T > 1: rows can mix
+            facts.append(Fact(f"{name}.rows>1", f"`{name}` has more than one row (a leading axis > 1)",
+                              f"`{name}` 有不止一行（前面某一维大于 1）"))
     for axis in range(-1, -t.dim() - 1, -1):
         size = t.shape[axis]
         if size == 1:
@@ -127,7 +130,7 @@ def _sizes_against_arguments(tensors: dict[str, Any], ints: dict[str, int]) -> l
 def _rank(key: str) -> int:
     """Which facts read best as an explanation: arguments off their default first, exact values last."""
     for rank, marks in enumerate(((".again",), ("!=default",), ("=True", "=False", "=None", "!=None"),
-                                  ("]!=", ">arg:", "%arg:"), (".large", ".noncontiguous", ".masks", ".constant_rows"),
+                                  ("]!=", ">arg:", "%arg:"), (".large", ".noncontiguous", ".masks", ".constant_rows", ".rows>1"),
                                   ("!=1", ">1", "=0", "!="),
                                   ("]=1", "]>1", ".ndim"))):
         if any(m in key for m in marks):
