@@ -129,3 +129,8 @@ def test_more_than_one_row():
     assert "logits.rows>1" in {f.key for f in described({"logits": torch.zeros(1, 2, 5)})}
     assert "logits.rows>1" not in {f.key for f in described({"logits": torch.zeros(1, 1, 5)})}
     assert "logits.rows>1" not in {f.key for f in described({"logits": torch.zeros(5)})}
+
+
+def test_exact_values_rank_last():
+    assert attributes._rank("beta=0.499") == 9 and attributes._rank("beta=0") < 9
+    assert attributes._rank("eps!=default") < attributes._rank("beta!=0") < attributes._rank("beta=0.04")

@@ -4,6 +4,7 @@ arguments, recorded once per case, so the analysis is a few set operations."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from llmprep.grading.analysis.evidence import CaseEvidence, Fact, Finding
@@ -129,6 +130,8 @@ def _sizes_against_arguments(tensors: dict[str, Any], ints: dict[str, int]) -> l
 
 def _rank(key: str) -> int:
     """Which facts read best as an explanation: arguments off their default first, exact values last."""
+    if re.fullmatch(r"\w+=[-+0-9.e]+", key) and not key.endswith("=0"):
+        return 9  # "beta=0.499": an exact value (whose "=0" prefix is no "= 0")
     for rank, marks in enumerate(((".again",), ("!=default",), ("=True", "=False", "=None", "!=None"),
                                   ("]!=", ">arg:", "%arg:"), (".large", ".noncontiguous", ".masks", ".constant_rows", ".rows>1"),
                                   ("!=1", ">1", "=0", "!="),
