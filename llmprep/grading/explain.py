@@ -39,11 +39,14 @@ def explain(exercise: Exercise, plan: Plan, verdicts: list[Any], names: list[str
     defaults = {**init_defaults, **call_defaults}
     evidence = []
     tolerance = exercise.tolerance(dtype)
+    from llmprep.grading.analysis.contracts import axis_letters
+
+    letters = axis_letters(exercise.readme("en"), list(dict.fromkeys([*names, *defaults])))
     for index, (case, verdict) in enumerate(zip(plan.cases, verdicts, strict=False)):
         values = case_values(case, names)
         for name, default in call_defaults.items():
             values.setdefault(name, default)
-        facts, quantities = describe_case(values, defaults)
+        facts, quantities = describe_case(values, defaults, letters)
         repeat_of = plan.repeats.get(index)
         if repeat_of is not None:
             facts.append(Fact("call.again", "it runs after every other case (a second call)", "在其他用例之后再次调用"))

@@ -134,3 +134,11 @@ def test_more_than_one_row():
 def test_exact_values_rank_last():
     assert attributes._rank("beta=0.499") == 9 and attributes._rank("beta=0") < 9
     assert attributes._rank("eps!=default") < attributes._rank("beta!=0") < attributes._rank("beta=0.04")
+
+
+def test_axis_letters_from_the_readme():
+    readme = "- q (..., L, D), k (..., S, D) → output (..., L, Dv).\n- `scores`: (B, T) floats; `mask` (d_ff/2, d)\n"
+    letters = contracts.axis_letters(readme, ["q", "k", "scores", "mask", "absent"])
+    assert letters == {"q": {-1: "D", -2: "L"}, "k": {-1: "D", -2: "S"}, "scores": {-1: "T", -2: "B"}}
+    facts = attributes.describe_case({"q": torch.zeros(2, 3, 4), "k": torch.zeros(2, 5, 4)}, {}, letters)[0]
+    assert any(f.en == "`q` and `k` differ in size on axis -2 (L ≠ S)" and "(L ≠ S)" in f.zh for f in facts)

@@ -71,8 +71,11 @@ def _tensor_facts(name: str, t: Any) -> list[Fact]:
     return facts
 
 
-def describe_case(values: dict[str, Any], defaults: dict[str, Any]) -> tuple[list[Fact], list[tuple[float, str, str]]]:
-    """Facts about a case's named arguments, and the numbers a constant ratio may be made of."""
+def describe_case(values: dict[str, Any], defaults: dict[str, Any], letters: dict[str, dict[int, str]] | None = None,
+                  ) -> tuple[list[Fact], list[tuple[float, str, str]]]:
+    """Facts about a case's named arguments, and the numbers a constant ratio may be made of.
+    `letters` are the README's names of the axes ("q (..., L, D)"), shown beside the axis numbers."""
+    letters = letters or {}
     import torch
 
     facts: list[Fact] = []
@@ -83,7 +86,10 @@ def describe_case(values: dict[str, Any], defaults: dict[str, Any]) -> tuple[lis
             tensors[name] = value
             facts += _tensor_facts(name, value)
             for axis in range(-1, -value.dim() - 1, -1):
-                quantities.append((float(value.shape[axis]), f"(`{name}` axis {axis} size)", f"（`{name}` 第 {axis} 维大小）"))
+                letter = letters.get(name, {}).get(axis)
+                said = f", {letter}" if letter else ""
+                quantities.append((float(value.shape[axis]), f"(`{name}` axis {axis} size{said})",
+                                   f"（`{name}` 第 {axis} 维大小{said}）"))
         else:
             facts += _scalar_facts(name, value, defaults.get(name, _NO_DEFAULT))
             if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -101,8 +107,10 @@ def describe_case(values: dict[str, Any], defaults: dict[str, Any]) -> tuple[lis
                 if ta.dim() != tb.dim():  # (B, T) against (B,): axis -1 means different things
                     continue
                 if ta.dim() >= -axis and ta.shape[axis] != tb.shape[axis]:
-                    facts.append(Fact(f"{a}[{axis}]!={b}[{axis}]", f"`{a}` and `{b}` differ in size on axis {axis}",
-                                      f"`{a}` 与 `{b}` 第 {axis} 维大小不同"))
+                    la, lb = letters.get(a, {}).get(axis), letters.get(b, {}).get(axis)
+                    said = f" ({la} ≠ {lb})" if la and lb and la != lb else ""
+                    facts.append(Fact(f"{a}[{axis}]!={b}[{axis}]", f"`{a}` and `{b}` differ in size on axis {axis}{said}",
+                                      f"`{a}` 与 `{b}` 第 {axis} 维大小不同{said}"))
     return facts, quantities
 
 

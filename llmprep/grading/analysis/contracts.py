@@ -43,3 +43,22 @@ def shape_contract(cases: list[CaseEvidence], readme_en: str, readme_zh: str) ->
     return Finding("shape-contract", f"The README says: \"{en}\". Case {case.name} ({case.inputs}) breaks it: "
                    f"{case.error}.",
                    f"README 写道：“{zh or en}”。用例 {case.name}（{case.inputs}）不符合：{in_chinese(case.error)}。")
+
+
+def axis_letters(readme: str, names: list[str]) -> dict[str, dict[int, str]]:
+    """The README's names for the axes of each argument: "q (..., L, D)" gives q {-2: "L", -1: "D"}."""
+    found: dict[str, dict[int, str]] = {}
+    for name in names:
+        match = re.search(rf"(?<![\w.]){re.escape(name)}`?\s*:?\s*\(([^()]*)\)", readme)
+        if match is None:
+            continue
+        dims = [d.strip() for d in match.group(1).split(",") if d.strip()]
+        if not dims or not all(d in ("...", "…") or re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,11}", d) for d in dims):
+            continue
+        letters: dict[int, str] = {}
+        for i, dim in enumerate(reversed(dims)):
+            if dim in ("...", "…"):
+                break
+            letters[-1 - i] = dim
+        found[name] = letters
+    return found
