@@ -119,7 +119,7 @@ def _sizes_against_arguments(tensors: dict[str, Any], ints: dict[str, int]) -> l
     spans more than one block or group, or leaves a partial one."""
     facts = []
     for arg, n in ints.items():
-        if n < 2 or "seed" in arg:  # a seed is no size
+        if n < 1 or "seed" in arg:  # a seed is no size
             continue
         if any(size > n for t in tensors.values() for size in t.shape):
             facts.append(Fact(f"any>arg:{arg}", f"some input is longer than `{arg}` along an axis",
@@ -130,7 +130,7 @@ def _sizes_against_arguments(tensors: dict[str, Any], ints: dict[str, int]) -> l
                 if size > n:
                     facts.append(Fact(f"{name}[{axis}]>arg:{arg}", f"`{name}` axis {axis} > `{arg}`",
                                       f"`{name}` 第 {axis} 维大于 `{arg}`"))
-                if size % n:
+                if n > 1 and size % n:  # everything is a multiple of 1
                     facts.append(Fact(f"{name}[{axis}]%arg:{arg}", f"`{name}` axis {axis} is not a multiple of `{arg}`",
                                       f"`{name}` 第 {axis} 维不是 `{arg}` 的整数倍"))
     return facts

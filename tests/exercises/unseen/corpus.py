@@ -74,8 +74,10 @@ def report_text(report, lang: str = "en") -> str:
 
 
 def findings_text(report, lang: str = "en") -> str:
-    """What the report says about the failure: its text without the case table and without the
-    inputs of the first failing case, which name every argument whether or not it matters."""
+    """What the report says about the failure: its text without the case table, without the
+    inputs of the first failing case, which name every argument whether or not it matters, and
+    without the summary line (its dtype and seed are no finding). Lines are not wrapped, so a
+    long inputs line cannot leak into the next one."""
     import io
 
     from rich.console import Console
@@ -83,12 +85,13 @@ def findings_text(report, lang: str = "en") -> str:
 
     from llmprep.grading.report import render_report
 
-    console = Console(width=160, record=True, file=io.StringIO(), color_system=None)
+    console = Console(width=100_000, record=True, file=io.StringIO(), color_system=None)
     for renderable in render_report(report, lang):
         if not isinstance(renderable, Table):
             console.print(renderable)
     lines = console.export_text().splitlines()
-    return "\n".join(line for line in lines if not line.startswith(("First failure:", "Reproduce:")))
+    skipped = ("First failure:", "Reproduce:", "FAILED:", "未通过", "第一个失败的用例", "复现")
+    return "\n".join(line.rstrip() for line in lines if not line.startswith(skipped))
 
 
 def is_named(item: CorpusFile, report) -> bool:

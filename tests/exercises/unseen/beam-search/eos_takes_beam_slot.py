@@ -1,7 +1,7 @@
-"""The step keeps the top beam_width candidates and splits them: an EOS among them takes a live beam's slot.
+r"""The step keeps the top beam_width candidates and splits them: an EOS among them takes a live beam's slot.
 
 fact: fewer live beams after a step where an EOS candidate finishes (the EOS takes a beam's slot)
-named_if: EOS|live beams?
+named_if: \bEOS\b(?!-)|eos_id|live beams?
 """
 import torch
 

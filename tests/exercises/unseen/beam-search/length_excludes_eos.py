@@ -1,7 +1,7 @@
-"""The length in the length penalty does not count the EOS token (L = generated tokens before EOS).
+r"""The length in the length penalty does not count the EOS token (L = generated tokens before EOS).
 
 fact: wrong scores for the hypotheses that end with EOS (their length counted without the EOS)
-named_if: EOS
+named_if: \bEOS\b(?!-)|eos_id
 """
 import torch
 

@@ -1,7 +1,7 @@
-"""When a key block raises the running max, l is rescaled by exp(m_old - m_new) but acc is not.
+r"""When a key block raises the running max, l is rescaled by exp(m_old - m_new) but acc is not.
 
 fact: wrong only on cases with more than one key block (S > block_size), where the max grows
-named_if: block|rescal
+named_if: `(k|v)` axis -2( \(S\))? > `block_size`|more than one (key )?block|rescal
 """
 import math
 

@@ -1,7 +1,7 @@
 """The causal mask is a lower-triangular block_size tile applied to every tile with tile-local indices.
 
 fact: wrong only on causal cases with more than one block (L or S > block_size)
-named_if: (?s)(?=.*causal)(?=.*block)
+named_if: (?s)is_causal.{0,80}block_size|block_size.{0,80}is_causal|causal.{0,40}(more than one|several) blocks
 """
 import math
 

@@ -1,7 +1,7 @@
 r"""Each query slices k[..., i - window + 1 : i + 1] without clamping the start at 0: early queries get no keys.
 
 fact: wrong only at the first window - 1 query positions (their output is 0)
-named_if: first|early|start|zero|\b0\b
+named_if: first \S+ (query )?positions|wrong prefix|first .{0,40}(are|is) wrong|only .{0,20}(index 0|first)|output is 0
 """
 import math
 
