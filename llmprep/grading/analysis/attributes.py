@@ -141,8 +141,8 @@ def _rank(key: str) -> int:
     if re.fullmatch(r"\w+=[-+0-9.e]+", key) and not key.endswith("=0"):
         return 9  # "beta=0.499": an exact value (whose "=0" prefix is no "= 0")
     for rank, marks in enumerate(((".again",), ("!=default",), ("=True", "=False", "=None", "!=None"),
-                                  ("]!=", ">arg:", "%arg:"), (".large", ".noncontiguous", ".masks", ".constant_rows", ".rows>1"),
-                                  ("!=1", ">1", "=0", "!="),
+                                  ("]!=",), (".large", ".noncontiguous", ".masks", ".constant_rows", ".rows>1"),
+                                  ("!=1", ">1", "=0", "!=", ">arg:", "%arg:"),
                                   ("]=1", "]>1", ".ndim"))):
         if any(m in key for m in marks):
             return rank
