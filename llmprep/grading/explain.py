@@ -9,6 +9,7 @@ from llmprep.grading.analysis import CaseEvidence, Finding, analyse
 from llmprep.grading.analysis.attributes import describe_case
 from llmprep.grading.analysis.evidence import Fact
 from llmprep.grading.plan import Plan, field_of, signature_defaults
+from llmprep.grading.wording import exercise_forms
 
 
 def failure_kind(message: str | None, raised: bool) -> str:
@@ -60,5 +61,5 @@ def explain(exercise: Exercise, plan: Plan, verdicts: list[Any], names: list[str
             numbers={k: float(v) for k, v in values.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}))
     from llmprep.grading.analysis.contracts import shape_contract
 
-    contract = shape_contract(evidence, exercise.readme("en"), exercise.readme("zh"))
+    contract = shape_contract(evidence, exercise.readme("en"), exercise.readme("zh"), exercise_forms(exercise))
     return ([contract] if contract else []) + analyse(evidence)

@@ -4,6 +4,7 @@ the README's own sentence about the output's shape ("Output: ids.shape + (d_mode
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from llmprep.grading.analysis.evidence import CaseEvidence, Finding
 from llmprep.grading.wording import in_chinese
@@ -31,8 +32,9 @@ def readme_sentence(readme: str, lang: str) -> str | None:
     return None
 
 
-def shape_contract(cases: list[CaseEvidence], readme_en: str, readme_zh: str) -> Finding | None:
-    """A wrong shape, with the README's sentence about the shape it must have."""
+def shape_contract(cases: list[CaseEvidence], readme_en: str, readme_zh: str, forms: Sequence = ()) -> Finding | None:
+    """A wrong shape, with the README's sentence about the shape it must have (`forms`: the
+    exercise's own message forms, for its error in Chinese)."""
     broken = [c for c in cases if not c.passed and c.kind == "shape"]
     if not broken:
         return None
@@ -42,7 +44,7 @@ def shape_contract(cases: list[CaseEvidence], readme_en: str, readme_zh: str) ->
     case = broken[0]
     return Finding("shape-contract", f"The README says: \"{en}\". Case {case.name} ({case.inputs}) breaks it: "
                    f"{case.error}.",
-                   f"README 写道：“{zh or en}”。用例 {case.name}（{case.inputs}）不符合：{in_chinese(case.error)}。")
+                   f"README 写道：“{zh or en}”。用例 {case.name}（{case.inputs}）不符合：{in_chinese(case.error, forms)}。")
 
 
 def axis_letters(readme: str, names: list[str]) -> dict[str, dict[int, str]]:
