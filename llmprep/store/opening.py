@@ -172,9 +172,12 @@ def _prepare(database: Database) -> None:
 
 def _refuse_foreign(database: Database) -> None:
     db, path = database.connection, database.path
-    application_id = db.execute("PRAGMA application_id").fetchone()[0]
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    has_tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    # One statement, so one read: three apart could see another process's first migration commit
+    # between them (an id of 0 read before it, its tables after) and call a new file foreign.
+    application_id, version, tables = db.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version),"
+        " (SELECT count(*) FROM sqlite_master)").fetchone()
+    has_tables = tables > 0
     if application_id != APPLICATION_ID and (application_id != 0 or has_tables or version != 0):
         raise UserError(said("store.foreign"), where=str(path), fix=said("store.foreign_fix", path=path))
     if version > SCHEMA_VERSION:

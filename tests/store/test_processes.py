@@ -12,10 +12,12 @@ from llmprep.store import open_store, parse_time, replay
 
 
 def _wait_for(proc, text: str) -> None:
+    seen = []
     for line in proc.stderr:
         if text in line:
             return
-    raise AssertionError(f"{text!r} never appeared")
+        seen.append(line)
+    raise AssertionError(f"{text!r} never appeared; the process wrote:\n{''.join(seen)[-3000:]}")
 
 
 def _answered_ids(home):

@@ -257,3 +257,27 @@ def test_a_bench_row_with_a_word_for_a_median_stored_by_an_old_import_is_ignored
         assert store.bench.earlier_row("cpu", "softmax", "torch", 8, "float32")["median_ms"] == 0.5
     result = run_cli("progress")
     assert result.exit_code == 0 and "0.5" in result.stdout
+
+
+def test_a_new_file_migrated_by_another_process_mid_check_is_not_called_foreign(tmp_path):
+    # Two llmprep processes opening a new store at once: the other one's first migration can commit
+    # while this one checks whose file it is. Here it commits right after this check's first statement.
+    from llmprep.store.database import Database
+    from llmprep.store.opening import _refuse_foreign
+
+    path = tmp_path / "llmprep.sqlite3"
+    connection = sqlite3.connect(path, isolation_level=None)
+    statements = []
+
+    def other_process_migrates_after_the_first_statement(sql):
+        statements.append(sql)
+        if len(statements) == 2:
+            open_store(path).close()
+
+    connection.set_trace_callback(other_process_migrates_after_the_first_statement)
+    try:
+        _refuse_foreign(Database(path, connection))  # raises "not llmprep's progress database" if torn
+    finally:
+        connection.close()
+    with open_store(path) as store:
+        assert store.reviews.log() == []
