@@ -18,6 +18,7 @@ from typing import Any
 
 from llmprep.bench import calls
 from llmprep.bench.plan import SizeInputs, first_call
+from llmprep.messages import said
 
 
 @dataclass
@@ -49,7 +50,7 @@ class TorchBackend:
         builtin = size.bench.builtin
         provider = f"torch-{size.device}"
         if builtin is None:
-            return Ready(None, provider, note="PyTorch has no built-in for it")
+            return Ready(None, provider, note=said("bench.no_builtin"))
         exercise = size.exercise
         if size.harness is not None and exercise.kind == "module":
             # Through the harness, like the reference, when the built-in has the exercise's attributes;

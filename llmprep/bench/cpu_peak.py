@@ -31,6 +31,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+# How the clock was found, as read_cpu_facts says it (and the cache stores it), to the catalogue's keys.
+CLOCK_SOURCE_KEYS = {"a dependent-instruction loop timed now": "bench.clock_source_loop",
+                     "the model name": "bench.clock_source_model", "unknown": "bench.clock_source_unknown"}
+
 TRIAD_RUNS = 15
 
 
@@ -174,8 +178,13 @@ def compute_peak(facts: CpuFacts, threads: int, dtype: str) -> tuple[float, str]
     """Peak FLOP/s of `threads` cores in `dtype`, and the formula as text."""
     per_cycle, isa = flops_per_cycle(facts.flags, dtype)
     peak = threads * facts.clock_hz * per_cycle
-    return peak, (f"{threads} cores × {facts.clock_hz / 1e9:.2f} GHz ({facts.clock_source}) × {per_cycle} "
-                  f"{dtype} FLOP/cycle ({isa}, from the CPU flags)")
+    from llmprep.messages import said
+
+    # the clock's source may come from the cache as plain English: said again by its key when known
+    source = CLOCK_SOURCE_KEYS.get(facts.clock_source)
+    return peak, said("bench.cpu_formula", threads=threads, ghz=f"{facts.clock_hz / 1e9:.2f}",
+                      clock_source=said(source) if source else facts.clock_source, per_cycle=per_cycle,
+                      dtype=dtype, isa=isa)
 
 
 def _triad_bytes_per_s(elements: int, runs: int) -> float:

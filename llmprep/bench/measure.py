@@ -67,7 +67,9 @@ def cpu_clock(threads: int) -> Callable[[], float]:
 
 def cpu_clock_name(threads: int) -> str:
     """What `cpu_clock` measures, for the report."""
-    return "thread CPU time (CLOCK_THREAD_CPUTIME_ID)" if threads == 1 else "wall time (perf_counter)"
+    from llmprep.messages import said
+
+    return said("bench.clock_cpu_thread") if threads == 1 else said("bench.clock_cpu_wall")
 
 
 class CpuSampler:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from llmprep.messages import said
+
 
 @dataclass(frozen=True)
 class DevicePeak:
@@ -84,6 +86,6 @@ def cpu_peak(dtype: str, threads: int) -> tuple[DevicePeak, dict]:
         "name": "cpu", "flops_per_s": flops, "bytes_per_s": dram,
         "levels": [{"level": level, "bytes": min(capacity, 2**53), "bytes_per_s": rate}
                    for level, capacity, rate in levels],
-        "source": f"compute: {formula}; memory: STREAM-style triad; both the best of {runs} run(s) on this machine",
+        "source": said("bench.cpu_peak_source", formula=formula, runs=runs),
     }
     return peak, described

@@ -11,6 +11,7 @@ from typing import Any
 
 from llmprep.bench.results import BenchResult, BenchRow
 from llmprep.errors import UserError
+from llmprep.messages import in_language, said, translator
 
 
 def _number(value: float | None, digits: int = 3) -> str:
@@ -28,36 +29,45 @@ def _bytes(value: int | None) -> str:
     return f"{value} B"
 
 
-def _correct(value: bool | None) -> str:
-    return {True: "[green]yes[/green]", False: "[red]NO[/red]", None: "-"}[value]
+def _correct(value: bool | None, _) -> str:
+    return {True: f"[green]{_('bench.yes')}[/green]", False: f"[red]{_('bench.no')}[/red]", None: "-"}[value]
 
 
-def device_line(result: BenchResult) -> str:
+def device_line(result: BenchResult, lang: str = "en") -> str:
     """One line: the device, its threads, its peaks and the load."""
+    _ = translator(lang)
     device = result.device
     peak = device.get("peak") or {}
     flops = peak.get("flops_per_s")
-    parts = [device["name"], f"torch {device['torch']}"]
+    parts = [in_language(device["name"], lang), f"torch {device['torch']}"]
     if flops:
-        parts.append(f"peak {flops / 1e9:,.0f} GFLOP/s, {peak['bytes_per_s'] / 1e9:,.0f} GB/s")
+        parts.append(_("bench.device_peak", gflops=f"{flops / 1e9:,.0f}", gbps=f"{peak['bytes_per_s'] / 1e9:,.0f}"))
     if device.get("clock"):
-        parts.append(f"timed by {device['clock']}")
+        parts.append(_("bench.timed_by", clock=in_language(device["clock"], lang)))
     load = device.get("load") or {}
     if load.get("load1") is not None:
-        parts.append(f"load {load['load1']} on {load['cores']} cores" + (" (busy)" if load.get("busy") else ""))
-    return "device: " + ", ".join(parts)
+        parts.append(_("bench.load", load=load["load1"], cores=load["cores"])
+                     + (_("bench.busy_mark") if load.get("busy") else ""))
+    return _("bench.device", parts=_("bench.list_sep").join(parts))
 
 
-def peak_line(result: BenchResult) -> str | None:
+def peak_line(result: BenchResult, lang: str = "en") -> str | None:
     """Where the peaks come from."""
     peak = result.device.get("peak") or {}
     levels = peak.get("levels")
     text = peak.get("source")
     if not text:
         return None
+    text = in_language(text, lang)
     if levels:
-        text += "; triad " + ", ".join(f"{lv['level']} {lv['bytes_per_s'] / 1e9:,.0f} GB/s" for lv in levels)
-    return f"[dim]peak:[/dim] {text}"
+        text += message_in(lang, "bench.clause_sep") + message_in(lang, "bench.triad", levels=", ".join(
+            f"{lv['level']} {lv['bytes_per_s'] / 1e9:,.0f} GB/s" for lv in levels))
+    return f"[dim]{message_in(lang, 'bench.peak_label')}[/dim]{text}"
+
+
+def message_in(lang: str, key: str, **fields: object) -> str:
+    """The catalogue's `key` in `lang`."""
+    return translator(lang)(key, **fields)
 
 
 def _backend_label(row: BenchRow) -> str:
@@ -78,96 +88,99 @@ def _peak(row: BenchRow) -> str:
     return f"{row.pct_peak:.1f}% {bound}".rstrip()
 
 
-def _cells(row: BenchRow) -> list[str]:
+def _cells(row: BenchRow, _) -> list[str]:
     from rich.markup import escape
 
     if row.median_ms is None:
-        return [escape(_backend_label(row)), "not timed", "", "", "", "", "", _bytes(row.peak_mem_bytes).replace("-", ""),
-                _correct(row.correct)]
+        return [escape(_backend_label(row)), _("bench.not_timed"), "", "", "", "", "", _bytes(row.peak_mem_bytes).replace("-", ""),
+                _correct(row.correct, _)]
     return [escape(_backend_label(row)), _number(row.median_ms, 4), _interval(row), str(row.n),
             _number(row.gflops), _number(row.gbps), _peak(row), _bytes(row.peak_mem_bytes).replace("-", ""),
-            _correct(row.correct)]
+            _correct(row.correct, _)]
 
 
-COLUMNS = ["backend", "median ms", "95% CI ms", "n", "GFLOP/s", "GB/s", "% peak", "memory", "correct"]
+COLUMNS = ["backend", "median", "ci", "n", "gflops", "gbps", "peak", "memory", "correct"]
+LEFT_COLUMNS = ("size", "backend", "exercise")  # names; numbers are right-aligned
 
 
-def _table(title: str, first: str | None, rows: list[BenchRow], result: BenchResult, leading) -> Any:
+def _table(title: str, first: str | None, rows: list[BenchRow], result: BenchResult, leading, _) -> Any:
     from rich.markup import escape
     from rich.table import Table
 
     comparisons = {(c["exercise"], c["backend"], c["size"]): c for c in result.compare}
     table = Table(title=title, title_justify="left")
-    columns = ([first] if first else []) + COLUMNS + (["vs earlier"] if result.compare else [])
+    columns = ([first] if first else []) + COLUMNS + (["vs_earlier"] if result.compare else [])
     for name in columns:
         # no_wrap: numbers and names never shrink to an ellipsis (see table_width).
-        table.add_column(name, justify="left" if name in ("size", "backend", "exercise") else "right", no_wrap=True)
+        table.add_column(_(f"bench.col_{name}"), justify="left" if name in LEFT_COLUMNS else "right", no_wrap=True)
     previous = None
     for row in rows:
         lead = leading(row)
-        cells = ([escape(lead) if lead != previous else ""] if first else []) + _cells(row)
+        cells = ([escape(lead) if lead != previous else ""] if first else []) + _cells(row, _)
         previous = lead
         if result.compare:
             entry = comparisons.get((row.exercise, row.backend, row.size)) or {}
-            cells.append(_comparison(entry))
+            cells.append(_comparison(entry, _))
         table.add_row(*cells)
     return table
 
 
-def _comparison(entry: dict) -> str:
+def _comparison(entry: dict, _) -> str:
     if entry.get("ratio") is None:
         return ""
     low, high = entry["ci"] if entry.get("ci") else (None, None)
     span = f" [{low:.2f}–{high:.2f}]" if low is not None else ""
-    return f"×{entry['ratio']:.2f}{span} {entry['verdict']}"
+    return f"×{entry['ratio']:.2f}{span} {_('bench.verdict_' + entry['verdict'])}"
 
 
-def render_rows(result: BenchResult, compact: bool = False) -> list[Any]:
+def render_rows(result: BenchResult, compact: bool = False, lang: str = "en") -> list[Any]:
     """The tables (one per exercise, or one compact table for --quick), then the notes, each said once."""
     from rich.markup import escape
 
-    renderables: list[Any] = [device_line(result)]
-    line = peak_line(result)
+    _ = translator(lang)
+    renderables: list[Any] = [device_line(result, lang)]
+    line = peak_line(result, lang)
     if line:
         renderables.append(line)
     dtype = result.rows[0].dtype if result.rows else ""
     if compact and result.rows:
-        renderables.append(_table(f"bench --quick: one small size of each exercise ({dtype}, {result.device['type']})",
-                                  "exercise", result.rows, result, lambda r: f"{r.exercise} {r.size}"))
+        renderables.append(_table(_("bench.quick_title", dtype=dtype, device=result.device["type"]),
+                                  "exercise", result.rows, result, lambda r: f"{r.exercise} {r.size}", _))
     else:
         for exercise in dict.fromkeys(row.exercise for row in result.rows):
             fixed = result.titles.get(exercise)
             title = f"{exercise} ({dtype}, {result.device['type']}" + (f", {fixed}" if fixed else "") + ")"
             rows = [r for r in result.rows if r.exercise == exercise]
-            renderables.append(_table(title, "size", rows, result, lambda r: r.size))
-    renderables.append("median per call with its 95% interval; % peak: share of the roofline bound, marked FLOP "
-                       "(compute) or the memory level that holds the row's bytes; memory: peak "
-                       + ("device memory" if result.device.get("type") == "cuda" else "RSS growth") + " of one call")
-    notes = [f"{row.exercise} {row.size} {row.backend}: {row.note}" for row in result.rows if row.note]
-    for text in result.notes + notes:
-        renderables.append(f"[dim]note:[/dim] {escape(text)}")
+            renderables.append(_table(title, "size", rows, result, lambda r: r.size, _))
+    memory = _("bench.memory_cuda") if result.device.get("type") == "cuda" else _("bench.memory_rss")
+    renderables.append(_("bench.legend", memory=memory))
+    notes = [f"{row.exercise} {row.size} {row.backend}: {in_language(row.note, lang)}" for row in result.rows if row.note]
+    for text in [in_language(note, lang) for note in result.notes] + notes:
+        renderables.append(f"[dim]{_('bench.note')}[/dim]{escape(text)}")
     if result.skipped:
-        renderables.append(f"[dim]skipped:[/dim] {escape('; '.join(result.skipped))}")
+        skipped = "; ".join(in_language(why, lang) for why in result.skipped)
+        renderables.append(f"[dim]{_('bench.skipped')}[/dim]{escape(skipped)}")
     if result.compare:
-        renderables.append("vs earlier: this median ÷ the latest earlier run's of the same exercise, size, backend, "
-                           "device and dtype [95% interval]; 'no change' whenever the interval includes 1")
+        renderables.append(escape(_("bench.compare_legend")))
     if result.interrupted:
-        renderables.append("[yellow]interrupted: the rows above are the ones measured before Ctrl-C[/yellow]")
+        renderables.append(f"[yellow]{_('bench.interrupted')}[/yellow]")
     return renderables
 
 
-def render_sweep(result: BenchResult) -> list[Any]:
+SWEEP_COLUMNS = ("exercise", "size", "backend", "sizes", "fit_from", "time_slope", "slope_ci", "r2", "memory_slope")
+
+
+def render_sweep(result: BenchResult, lang: str = "en") -> list[Any]:
     """The log-log slopes of each sweep over its upper sizes (1 ≈ linear in the size, 2 ≈ quadratic)."""
     from rich.markup import escape
     from rich.table import Table
 
     if not result.sweep:
         return []
-    table = Table(title="sweep: how time grows with the size (log-log slope of the fastest samples, upper sizes)",
-                  title_justify="left")
-    for name in ("exercise", "size", "backend", "sizes", "fit from", "time slope", "95% CI", "R²", "memory slope"):  # time: fastest samples
-        table.add_column(name, justify="left" if name in ("exercise", "size", "backend") else "right",
-                         no_wrap=True)
+    _ = translator(lang)
+    table = Table(title=_("bench.sweep_title"), title_justify="left")
+    for name in SWEEP_COLUMNS:  # time: fastest samples
+        table.add_column(_(f"bench.col_{name}"), justify="left" if name in LEFT_COLUMNS else "right", no_wrap=True)
     for entry in result.sweep:
         for fit in entry.get("fits", []):
             time_fit = fit.get("time_fit") or {}
@@ -181,7 +194,8 @@ def render_sweep(result: BenchResult) -> list[Any]:
     return [table]
 
 
-def sweep_plot_text(result: BenchResult, width: int = 90, height: int = 20, colour: bool = False) -> list[Any]:
+def sweep_plot_text(result: BenchResult, width: int = 90, height: int = 20, colour: bool = False,
+                    lang: str = "en") -> list[Any]:
     """A terminal plot (plotext) per swept exercise: median ms against the size, log-log.
 
     Rich Text decoded from plotext's ANSI colours, or plain text without any escape codes."""
@@ -203,7 +217,7 @@ def sweep_plot_text(result: BenchResult, width: int = 90, height: int = 20, colo
         plotext.yscale("log")
         for fit in fits:
             plotext.plot(fit["sizes"], fit["median_ms"], label=fit["backend"], marker="braille")
-        plotext.title(f"{entry['exercise']}: median ms vs {entry['size']} (log-log)")
+        plotext.title(message_in(lang, "bench.plot_title", exercise=entry["exercise"], size=entry["size"]))
         plotext.xlabel(entry["size"])
         built = plotext.build()
         texts.append(Text.from_ansi(built) if colour else re.sub(r"\x1b\[[0-9;]*m", "", built))
@@ -215,11 +229,11 @@ def require_matplotlib() -> None:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise UserError("--plot needs matplotlib, which is not installed", where="llmprep bench --plot",
-                        fix="pip install 'llmprep[plot]' (or pip install matplotlib), or leave out --plot") from None
+        raise UserError(said("bench.needs_matplotlib"), where="llmprep bench --plot",
+                        fix=said("bench.install_matplotlib")) from None
 
 
-def save_plot(result: BenchResult, path: Path) -> Path:
+def save_plot(result: BenchResult, path: Path, lang: str = "en") -> Path:
     """A PNG: one panel per exercise, median ms per backend against the size (log scale)."""
     import matplotlib
 
@@ -228,8 +242,7 @@ def save_plot(result: BenchResult, path: Path) -> Path:
 
     exercises = list(dict.fromkeys(r.exercise for r in result.rows if r.median_ms is not None))
     if not exercises:
-        raise UserError("nothing was measured, so there is nothing to plot", where=str(path),
-                        fix="run without --plot to see why")
+        raise UserError(said("bench.nothing_to_plot"), where=str(path), fix=said("bench.run_without_plot"))
     columns = min(3, len(exercises))
     rows = (len(exercises) + columns - 1) // columns
     figure, axes = plt.subplots(rows, columns, figsize=(5.5 * columns, 4 * rows), squeeze=False)
@@ -247,43 +260,50 @@ def save_plot(result: BenchResult, path: Path) -> Path:
         else:
             axis.set_xticks(range(len(sizes)), sizes, rotation=20, fontsize=7)
         axis.set_yscale("log")
-        axis.set_ylabel("median ms")
+        axis.set_ylabel(message_in(lang, "bench.plot_median"))
         axis.set_title(exercise, fontsize=10)
         axis.legend(fontsize=8)
         axis.grid(True, which="both", alpha=0.3)
     for axis in list(axes.flat)[len(exercises):]:
         axis.set_visible(False)
-    figure.suptitle(f"llmprep bench: {result.device['name']}, {result.rows[0].dtype}", fontsize=11)
+    figure.suptitle(message_in(lang, "bench.plot_suptitle", device=in_language(result.device["name"], lang),
+                               dtype=result.rows[0].dtype),
+                    fontsize=11)
     figure.tight_layout()
     try:
         figure.savefig(path, dpi=110)
     except OSError as exc:
-        raise UserError(f"cannot write the plot: {exc.strerror}", where=str(path), fix="choose a writable path") from exc
+        raise UserError(said("bench.cannot_write_plot", reason=exc.strerror), where=str(path),
+                        fix=said("bench.writable_path")) from exc
     finally:
         plt.close(figure)
     return path
 
 
-def render_verification(report: dict[str, Any]) -> list[str]:
+def render_verification(report: dict[str, Any], lang: str = "en") -> list[str]:
     """The --verify-timer report as lines, ending with the verdict."""
-    lines = [f"timer check on {report['device']} ({report['threads']} threads): {report['kernel']}, "
-             "the two timers taking turns"]
+    _ = translator(lang)
+    lines = [_("bench.verify_title", device=report["device"], threads=report["threads"], kernel=report["kernel"])]
+    notes = ["  " + _("bench.verify_note", note=in_language(note, lang)) for note in report["notes"]]
     if report.get("verdict") is None:
-        return lines + [f"  note: {note}" for note in report["notes"]]
+        return lines + notes
     ours, theirs = report["ours"], report["reference"]
     low, high = ours["ci_ms"]
-    lines += [f"  llmprep timer: median {ours['median_ms']:.4f} ms (95% CI {low:.4f}–{high:.4f}, n {ours['n']}, "
-              f"{ours['calls_per_sample']} call(s) per sample)",
-              f"  {theirs['how']}: median {theirs['median_ms']:.4f} ms (n {theirs['n']})",
-              f"  ratio {report['ratio']:.3f}: {report['verdict']} (within ±{report['tolerance']:.0%})"]
+    lines += ["  " + _("bench.verify_ours", median=f"{ours['median_ms']:.4f}", low=f"{low:.4f}", high=f"{high:.4f}",
+                       n=ours["n"], calls=ours["calls_per_sample"]),
+              "  " + _("bench.verify_theirs", how=in_language(theirs["how"], lang), median=f"{theirs['median_ms']:.4f}",
+                       n=theirs["n"]),
+              "  " + _("bench.verify_ratio", ratio=f"{report['ratio']:.3f}", verdict=_("bench.verdict_" + report["verdict"]),
+                       tolerance=f"{report['tolerance']:.0%}")]
     peak = report.get("peak_matmul")
     if peak:
-        share = "-" if peak["pct_peak"] is None else f"{peak['pct_peak']:.1f}% of {peak['peak_tflops']:.1f}"
-        lines.append(f"  {peak['kernel']}: median {peak['median_ms']:.3f} ms = {peak['tflops']:.1f} TFLOP/s ({share} "
-                     f"TFLOP/s, {peak['gpu']} datasheet); best sample {peak['best_tflops']:.1f} TFLOP/s; "
-                     f"SM clock {peak['sm_clock_mhz'][0]} → {peak['sm_clock_mhz'][1]} MHz")
-    lines += [f"  note: {note}" for note in report["notes"]]
-    return lines
+        share = "-" if peak["pct_peak"] is None else _("bench.verify_peak_share", pct=f"{peak['pct_peak']:.1f}",
+                                                          peak=f"{peak['peak_tflops']:.1f}")
+        lines.append("  " + _("bench.verify_peak", kernel=peak["kernel"], median=f"{peak['median_ms']:.3f}",
+                              tflops=f"{peak['tflops']:.1f}", share=share, gpu=peak["gpu"],
+                              best=f"{peak['best_tflops']:.1f}", clock_from=peak["sm_clock_mhz"][0],
+                              clock_to=peak["sm_clock_mhz"][1]))
+    return lines + notes
 
 
 class RichProgress:

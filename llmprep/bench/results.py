@@ -137,26 +137,26 @@ def judge_noise(result: BenchResult) -> None:
     measured = [r for r in result.rows if r.median_ms and r.iqr_ms is not None]
     noisy = [r for r in measured if r.iqr_ms > NOISY_SPREAD * r.median_ms]
     load["noisy_rows"], load["rows"] = len(noisy), len(measured)
+    from llmprep.messages import said
+
     reasons = []
     if load.get("busy"):
-        reasons.append(f"load average {load['load1']} on {load['cores']} cores before the run")
+        reasons.append(said("bench.busy_load", load=load["load1"], cores=load["cores"]))
     spread = measured and len(noisy) >= max(1, NOISY_SHARE * len(measured))
     if spread:
-        reasons.append(f"{len(noisy)} of {len(measured)} rows have an IQR over {NOISY_SPREAD:.0%} of their median")
+        reasons.append(said("bench.noisy_rows", noisy=len(noisy), rows=len(measured), spread=f"{NOISY_SPREAD:.0%}"))
     on_cpu = result.device.get("type") != "cuda"
     if load.get("busy") or (spread and on_cpu):
         load["busy"] = True
-        result.notes.insert(0, "the machine is busy (" + "; ".join(reasons) + "): read the intervals, "
-                            "not single numbers, and compare runs with --compare")
+        both = said("bench.two_reasons", first=reasons[0], second=reasons[1]) if len(reasons) > 1 else reasons[0]
+        result.notes.insert(0, said("bench.busy", reasons=both))
     elif spread:  # an idle GPU: microsecond kernels vary by launch, not because of other work
-        result.notes.insert(0, f"noisy rows: {reasons[0]} (short kernels vary from launch to launch): "
-                            "read the intervals, not single numbers")
+        result.notes.insert(0, said("bench.noisy", reason=reasons[0]))
     over = [r for r in result.rows if r.pct_peak is not None and r.pct_peak > 100.0]
     if over:
         worst = max(over, key=lambda r: r.pct_peak)
-        result.notes.append(f"{len(over)} row(s) beat the stated peak (up to {worst.pct_peak:.0f}%, {worst.exercise} "
-                            f"{worst.size} {worst.backend}, {worst.bound}): the peak is wrong, not the row "
-                            "(see device.peak.source for how it was derived)")
+        result.notes.append(said("bench.over_peak", count=len(over), pct=f"{worst.pct_peak:.0f}",
+                                 row=f"{worst.exercise} {worst.size} {worst.backend}", bound=worst.bound))
 
 
 def ratio_interval(now: dict, before: dict, busy: bool = False) -> tuple[float | None, tuple[float, float] | None]:
@@ -205,11 +205,12 @@ def record_and_compare(result: BenchResult, compare: bool) -> None:
                                "median_ms": row["median_ms"], "ratio": ratio,
                                "ci": list(interval) if interval else None,
                                "verdict": verdict(interval) if ratio is not None else None})
+    from llmprep.messages import said
+
     if not any(before for before in earlier):
-        result.notes.append(f"--compare: no earlier run of these rows on {result.device['name']}")
+        result.notes.append(said("bench.compare_none", device=result.device["name"]))
     elif busy:
-        result.notes.append(f"--compare: the machine is busy, so each interval also allows ±{BUSY_RUN_TO_RUN:.0%} "
-                            "for how much unchanged code moves between two busy runs")
+        result.notes.append(said("bench.compare_busy", widen=f"{BUSY_RUN_TO_RUN:.0%}"))
 
 
 def _earlier_row(store: Any, device_name: str, row: dict) -> dict | None:

@@ -27,6 +27,7 @@ from llmprep.bench.plan import (
 from llmprep.bench.results import BenchResult, BenchRow, judge_noise, machine_load, roofline
 from llmprep.exercise_api import Bench, BenchSize
 from llmprep.exercises import Exercise
+from llmprep.messages import said
 
 QUICK_BUDGET_S = 0.05       # per row
 QUICK_WARMUP_S = 0.0        # the correctness call and the batch sizing are the warm-up
@@ -56,18 +57,18 @@ def describe_device(device: str, dtype: str, threads: int) -> tuple[dict, Any]:
     if device == "cuda":
         name = torch.cuda.get_device_name(0)
         info["name"] = f"cuda: {name}"
-        info["clock"] = "CUDA events, L2 flushed before each call"
+        info["clock"] = said("bench.clock_cuda")
         peak = gpu_peak(name)
         key = "tf32" if dtype == "float32" and torch.backends.cuda.matmul.allow_tf32 else dtype
         info["peak"] = None if peak is None else {
             "name": peak.name, "flops_per_s": peak.flops.get(key), "bytes_per_s": peak.bytes_per_s,
-            "source": f"{peak.source} (dense {key})"}
+            "source": said("bench.gpu_peak_source", source=peak.source, key=key)}
         if peak is None:
-            info["peak_note"] = f"{name} is not in llmprep's table of GPU peaks: no % of peak"
+            info["peak_note"] = said("bench.no_gpu_peak", name=name)
         return info, peak
     from llmprep.bench.measure import cpu_clock_name
 
-    info["name"] = f"cpu: {cpu_name()} ({threads} threads)"
+    info["name"] = said("bench.cpu_device", device="cpu", name=cpu_name(), threads=threads)  # English in JSON and the store
     info["clock"] = cpu_clock_name(threads)
     peak, info["peak"] = cpu_peak(dtype, threads)
     return info, peak
@@ -105,7 +106,7 @@ class Runner:
         info["load"] = load
         self.result = BenchResult(device=info)
         if device_note:
-            self.result.notes.append(device_note)
+            self.result.notes.append(said("bench.auto_cpu") if device_note.startswith("auto:") else device_note)
         if info.get("peak_note"):
             self.result.notes.append(info.pop("peak_note"))
         if options.quick:

@@ -12,6 +12,8 @@ import logging
 import statistics
 from typing import Any
 
+from llmprep.messages import said
+
 CPU_MATMUL = 512
 CUDA_MATMUL = 4096
 PEAK_MATMUL = 8192
@@ -68,8 +70,7 @@ def verify_timer(device: str, threads: int, budget_s: float = 1.0) -> dict[str, 
     if report_peak is not None:
         report["peak_matmul"] = report_peak
     else:
-        report["notes"].append("CPU: compared with torch.utils.benchmark; the CUDA checks (triton.testing.do_bench, "
-                               f"bf16 {PEAK_MATMUL}³ at % of peak) need a GPU")
+        report["notes"].append(said("bench.verify_cpu_only", size=PEAK_MATMUL))
     return report
 
 
@@ -79,10 +80,10 @@ def _independent_timer(fn, device: str, threads: int, seconds: float):
         try:
             from triton.testing import do_bench
         except ImportError:
-            return None, "triton is not importable: no triton.testing.do_bench to compare with"
+            return None, said("bench.no_triton")
         rep_ms = max(25, int(seconds * 1e3))
         return (lambda: float(do_bench(fn, warmup=5, rep=rep_ms, return_mode="median")),
-                "triton.testing.do_bench (median)")
+                said("bench.how_triton"))
     logging.getLogger("torch.utils.cpp_extension").setLevel(logging.ERROR)
     import torch.utils.benchmark as benchmark
 
@@ -91,7 +92,7 @@ def _independent_timer(fn, device: str, threads: int, seconds: float):
     # The same clock as the bench's (the loop and the statistics are what is checked, not the OS's clock).
     timer = benchmark.Timer(stmt="fn()", globals={"fn": fn}, num_threads=threads, timer=cpu_clock(threads))
     return (lambda: timer.blocked_autorange(min_run_time=seconds).median * 1e3,
-            f"torch.utils.benchmark.Timer.blocked_autorange, {cpu_clock_name(threads)}")
+            said("bench.how_cpu", clock=cpu_clock_name(threads)))
 
 
 def _sm_clock_mhz() -> int | None:

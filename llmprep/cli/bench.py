@@ -59,14 +59,18 @@ Exit codes: 0 measured, 1 FILE failed the check, 2 usage or input error, 130 int
 @click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
               help="CPU threads for every backend (0: torch's default, all cores). One keeps numbers "
               "meaningful on a shared machine.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="Language of the report.")
 @json_option
 def bench(file, exercise_ids, device, dtype, backends, sizes, sweep, sweep_budget_s, quick, budget_s, compare,
-          plot_path, verify_timer, timeout_s, threads, as_json) -> None:
+          plot_path, verify_timer, timeout_s, threads, lang, as_json) -> None:
     from llmprep.bench import report as bench_report
     from llmprep.bench.plan import BenchOptions, resolve_device
     from llmprep.bench.results import record_and_compare
     from llmprep.bench.run import Runner
+    from llmprep.language import default_language
+    from llmprep.messages import message, said
 
+    lang = lang or default_language()
     console = get_console()
     if plot_path is not None:
         bench_report.require_matplotlib()
@@ -75,7 +79,7 @@ def bench(file, exercise_ids, device, dtype, backends, sizes, sweep, sweep_budge
 
         resolved, note = resolve_device(device, "llmprep bench")
         if note:
-            console.note(note)
+            console.note(message("bench.auto_cpu", lang) if note.startswith("auto:") else note)
         import torch
 
         torch.set_num_threads(threads or torch.get_num_threads())
@@ -83,7 +87,7 @@ def bench(file, exercise_ids, device, dtype, backends, sizes, sweep, sweep_budge
         if as_json:
             console.emit_json(verification)
         else:
-            for line in bench_report.render_verification(verification):
+            for line in bench_report.render_verification(verification, lang):
                 console.print(line)
         return
 
@@ -93,7 +97,7 @@ def bench(file, exercise_ids, device, dtype, backends, sizes, sweep, sweep_budge
     check_report = None
     if file is not None:
         resolve_device(device, "llmprep bench")  # --device cuda without CUDA fails here, before the check runs
-        check_report = _check_first(console, file, exercise_ids, device, dtype, as_json)
+        check_report = _check_first(console, file, exercise_ids, device, dtype, as_json, lang)
     with bench_report.RichProgress(console.err, enabled=sys.stderr.isatty() and not as_json) as progress:
         runner = Runner(options, progress)
         if file is not None:
@@ -102,37 +106,35 @@ def bench(file, exercise_ids, device, dtype, backends, sizes, sweep, sweep_budge
             result = runner.run()
     record_and_compare(result, compare)
     if plot_path is not None and result.rows:
-        bench_report.save_plot(result, plot_path)
-        result.notes.append(f"plot saved to {plot_path}")
+        bench_report.save_plot(result, plot_path, lang)
+        result.notes.append(said("bench.plot_saved", path=str(plot_path)))
     if as_json:
         console.emit_json(result.to_json())
     else:
-        renderables = bench_report.render_rows(result, compact=quick and file is None)
-        for renderable in [*renderables, *bench_report.render_sweep(result)]:
+        renderables = bench_report.render_rows(result, compact=quick and file is None, lang=lang)
+        for renderable in [*renderables, *bench_report.render_sweep(result, lang)]:
             console.print_unclipped(renderable)
         if result.sweep:
-            for text in bench_report.sweep_plot_text(result, colour=console.out.color_system is not None):
+            for text in bench_report.sweep_plot_text(result, colour=console.out.color_system is not None, lang=lang):
                 console.print(text, markup=False, highlight=False)
     if result.interrupted:
         raise SystemExit(130)
 
 
-def _check_first(console, file: Path, exercise_ids, device: str, dtype: str, as_json: bool):
+def _check_first(console, file: Path, exercise_ids, device: str, dtype: str, as_json: bool, lang: str):
     """Grade FILE with `llmprep check`'s engine; exit 1 (with the check's report) when it fails."""
     from llmprep.exercises import identify_exercise
     from llmprep.grading.check import check_submission
-    from llmprep.language import default_language
+    from llmprep.messages import message, said
 
     if not file.is_file():
-        console.fail(f"no such file: {file}", where=str(file), fix="check the path, or create it with `llmprep start ID`")
+        console.fail(said("bench.no_such_file", file=str(file)), where=str(file), fix=said("bench.create_file"))
     if len(exercise_ids) > 1:
-        console.fail("with FILE, --exercise names the one exercise it solves", where="llmprep bench FILE --exercise",
-                     fix="give --exercise once")
-    lang = default_language()
+        console.fail(said("bench.one_exercise"), where="llmprep bench FILE --exercise", fix=said("bench.give_exercise_once"))
     exercise = identify_exercise(file, exercise_ids[0] if exercise_ids else None)
     report = check_submission(file, exercise, device=device, dtype=dtype, lang=lang)
     if report.passed:
-        console.note(f"check passed ({len(report.cases)} cases, seed {report.seed}): timing {file}")
+        console.note(message("bench.check_passed", lang, cases=len(report.cases), seed=report.seed, file=file))
         return report
     if as_json:
         console.emit_json({"device": None, "rows": [], "check": report.to_json()})
@@ -141,5 +143,5 @@ def _check_first(console, file: Path, exercise_ids, device: str, dtype: str, as_
 
         for renderable in render_report(report, lang):
             console.print(renderable)
-        console.print("not timed: bench times only code that passes the check")
+        console.print(message("bench.not_timed_failed", lang))
     raise SystemExit(1)
