@@ -21,8 +21,8 @@ MESSAGES = {
     "bench.yes": "是", "bench.no": "否", "bench.not_timed": "未计时",
     "bench.quick_title": "bench --quick：每个练习取一个小规模（{dtype}，{device}）",
     "bench.legend": "每次调用的中位数及其 95% 置信区间；峰值占比：相对屋顶线上限的比例，FLOP 表示算力受限，"
-                    "否则标出容纳该行数据量的内存层级；内存：一次调用中 {memory} 的峰值",
-    "bench.memory_cuda": "显存", "bench.memory_rss": "RSS 增长",
+                    "否则标出容纳该行数据量的内存层级；内存：一次调用中{memory}的峰值",
+    "bench.memory_cuda": "显存", "bench.memory_rss": "RSS（常驻内存）增长",
     "bench.note": "说明：", "bench.skipped": "已跳过：",
     "bench.compare_legend": "与上次相比：本次中位数 ÷ 同一练习、规模、后端、设备和 dtype 最近一次运行的中位数"
                             "［95% 区间］；区间包含 1 时一律判为「无变化」",
