@@ -12,6 +12,7 @@ from llmprep.errors import UserError
 from llmprep.execution.device import resolve_device  # noqa: F401 - the bench reaches it through plan
 from llmprep.exercise_api import Bench, BenchSize
 from llmprep.exercises import Exercise, list_exercises
+from llmprep.messages import said
 
 BACKENDS = ("submission", "reference", "torch", "torch-compile", "onnxruntime")
 
@@ -43,8 +44,8 @@ def choose_backends(options: BenchOptions) -> list[str]:
     if options.backends:
         chosen = [b for b in BACKENDS if b in options.backends]
         if "submission" in chosen and options.file is None:
-            raise UserError("--backend submission needs a FILE to time", where="llmprep bench --backend submission",
-                            fix="pass your implementation: llmprep bench attn.py")
+            raise UserError(said("bench.submission_needs_file"), where="llmprep bench --backend submission",
+                            fix=said("bench.pass_file"))
         return chosen
     chosen = ["submission"] if options.file else []
     chosen += ["reference", "torch"]
@@ -61,8 +62,8 @@ def select_exercises(options: BenchOptions) -> list[Exercise]:
     known = {e.id: e for e in everything}
     unknown = [i for i in options.exercise_ids if i not in known]
     if unknown:
-        raise UserError(f"no exercise called {', '.join(map(repr, unknown))}", where="llmprep bench --exercise",
-                        fix="one of: " + ", ".join(known))
+        raise UserError(said("bench.unknown_exercise", ids=", ".join(map(repr, unknown))), where="llmprep bench --exercise",
+                        fix=said("bench.one_of", ids=", ".join(known)))
     return [known[i] for i in options.exercise_ids]
 
 
@@ -70,7 +71,7 @@ def declaration(exercise: Exercise) -> tuple[Bench | None, str | None]:
     """(the spec's BENCH, None), or (None, why the exercise cannot be benched)."""
     bench = getattr(calls.spec_module(exercise), "BENCH", None)
     if not isinstance(bench, Bench):
-        return None, f"{exercise.id}: its spec.py declares no BENCH"
+        return None, said("bench.no_bench", exercise=exercise.id)
     return bench, None
 
 
@@ -86,8 +87,8 @@ def select_sizes(exercise: Exercise, bench: Bench, options: BenchOptions) -> lis
                 chosen += [s for s in sizes if s.name == wanted or str(s.value) == wanted]
         if not chosen:
             names = ", ".join(f"{i + 1}: {s.name}" for i, s in enumerate(sizes))
-            raise UserError(f"{exercise.id} has no bench size {', '.join(options.sizes)}",
-                            where="llmprep bench --size", fix=f"use a position or a name: {names}")
+            raise UserError(said("bench.unknown_size", exercise=exercise.id, sizes=", ".join(options.sizes)),
+                            where="llmprep bench --size", fix=said("bench.size_choices", names=names))
         return chosen
     return [bench.quick_size()] if options.quick else sizes
 

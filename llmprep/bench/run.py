@@ -138,7 +138,7 @@ class Runner:
             try:
                 bench, why = declaration(exercise)
             except Exception as exc:  # a broken spec is the exercise's problem, not the run's
-                bench, why = None, f"{exercise.id}: its spec.py failed to load ({calls.short_error(exc)})"
+                bench, why = None, said("bench.spec_failed", exercise=exercise.id, error=calls.short_error(exc))
             if bench is None:
                 result.skipped.append(why)
                 continue
@@ -149,8 +149,8 @@ class Runner:
             for position, (exercise, bench, sizes) in enumerate(plans):
                 if self._out_of_time():
                     rest = [e.id for e, _, _ in plans[position:]]
-                    result.skipped.append(f"--quick spent its {QUICK_TOTAL_S:g} s before {len(rest)} exercise(s): "
-                                          + ", ".join(rest))
+                    result.skipped.append(said("bench.quick_out_of_time", seconds=f"{QUICK_TOTAL_S:g}", count=len(rest),
+                                               ids=", ".join(rest)))
                     break
                 result.titles[exercise.id] = bench.fixed_text()
                 if self.options.sweep:
@@ -172,8 +172,8 @@ class Runner:
         except KeyboardInterrupt:
             raise
         except Exception as exc:
-            self.result.notes.append(f"{exercise.id} {size.name}: not measured, the reference or its BENCH "
-                                     f"failed ({calls.short_error(exc)})")
+            self.result.notes.append(said("bench.size_failed", exercise=exercise.id, size=size.name,
+                                          error=calls.short_error(exc)))
             return None
 
     def measure_size(self, exercise: Exercise, bench: Bench, size: BenchSize, backends: list[str],
@@ -282,13 +282,13 @@ class Runner:
 
         result = self.setup()
         result.check = check_report
-        result.notes.append(f"{self.options.file.name} passed `llmprep check` ({len(check_report.cases)} cases, "
-                            f"seed {check_report.seed}) before it was timed; it ran only in the sandboxed worker")
+        result.notes.append(said("bench.file_passed", file=self.options.file.name, cases=len(check_report.cases),
+                                 seed=check_report.seed))
         bench, why = declaration(exercise)
         if bench is None:
             from llmprep.errors import UserError
 
-            raise UserError(why, where=str(exercise.path("spec.py")), fix="bench another exercise")
+            raise UserError(why, where=str(exercise.path("spec.py")), fix=said("bench.another_exercise"))
         result.titles[exercise.id] = bench.fixed_text()
         sizes = select_sizes(exercise, bench, self.options)
         # With FILE the onnxruntime row is your exported code, not the reference's.

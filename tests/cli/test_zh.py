@@ -186,6 +186,9 @@ MISTAKES = {
     "import-missing": ["progress", "import", "{tmp}/missing.json"],
     "import-not-an-export": ["progress", "import", "{tmp}/other.json"],
     "export-unwritable": ["progress", "export", "{tmp}/no/such/dir/out.json"],
+    # The other bench mistakes import torch or measure the device first (seconds): their messages are in
+    # the same catalogue file, checked by tests/test_messages.py.
+    "bench-submission-without-file": ["bench", "--backend", "submission"],
 }
 
 
@@ -197,7 +200,8 @@ def test_mistakes_are_explained_in_chinese(run_cli, tmp_path):
     data = _data_words() + list(load_families()) + ["attention-divide-by-sqrt", "gen:nope:1", "gen:<family>:<seed>",
                                                     "atention", "--topic", "--type", "--difficulty", "--generated", "--due",
                                                     "--list-generators", "--id", "attention-why-sqrt-dk", "order",
-                                                    "serving", "hard", "nope", "all", "TEXT", "ID", "No such file or directory"]
+                                                    "serving", "hard", "nope", "all", "TEXT", "ID", "No such file or directory",
+                                                    "--backend", "submission", "FILE"]
     for name, args in MISTAKES.items():
         args = [arg.replace("{tmp}", str(tmp_path)) for arg in args]
         result = run_cli(*args, "--lang", "zh")

@@ -43,6 +43,17 @@ MESSAGES = {
                           "unchanged code moves between two busy runs",
     "bench.no_builtin": "PyTorch has no built-in for it",
     "bench.plot_saved": "plot saved to {path}",
+    "bench.spec_failed": "{exercise}: its spec.py failed to load ({error})",
+    "bench.no_bench": "{exercise}: its spec.py declares no BENCH", "bench.another_exercise": "bench another exercise",
+    "bench.quick_out_of_time": "--quick spent its {seconds} s before {count} exercise(s): {ids}",
+    "bench.size_failed": "{exercise} {size}: not measured, the reference or its BENCH failed ({error})",
+    "bench.file_passed": "{file} passed `llmprep check` ({cases} cases, seed {seed}) before it was timed; it ran only "
+                         "in the sandboxed worker",
+    # usage errors
+    "bench.submission_needs_file": "--backend submission needs a FILE to time",
+    "bench.pass_file": "pass your implementation: llmprep bench attn.py",
+    "bench.unknown_exercise": "no exercise called {ids}", "bench.one_of": "one of: {ids}",
+    "bench.unknown_size": "{exercise} has no bench size {sizes}", "bench.size_choices": "use a position or a name: {names}",
     # the sweep
     "bench.sweep_title": "sweep: how time grows with the size (log-log slope of the fastest samples, upper sizes)",
     "bench.col_sizes": "sizes", "bench.col_fit_from": "fit from", "bench.col_time_slope": "time slope",
