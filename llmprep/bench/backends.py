@@ -102,13 +102,13 @@ class OnnxBackend:
 
         reason = export_reason(size.reference)
         if reason:
-            return Ready(None, "-", note=f"not exported: {reason}")
+            return Ready(None, "-", note=said("bench.not_exported", reason=reason))
         try:
             exported, cached = cached_reference_export(size)
         except ExportFailed as exc:
-            return Ready(None, "-", note=f"export failed: {exc}")
+            return Ready(None, "-", note=said("bench.export_failed", error=str(exc)))
         except Exception as exc:
-            return Ready(None, "-", note=f"export failed: {calls.short_error(exc)}")
+            return Ready(None, "-", note=said("bench.export_failed", error=calls.short_error(exc)))
         note = (f"reference exported by the {exported.exporter} exporter, opset {exported.opset}"
                 + (" (cached)" if cached else "") + (f"; {exported.note}" if exported.note else ""))
         return onnx_ready(size, exported.path, note)

@@ -12,6 +12,7 @@ from llmprep.bench.plan import SizeInputs
 from llmprep.bench.results import BenchRow
 from llmprep.errors import UserError
 from llmprep.exercises import Exercise
+from llmprep.messages import said
 
 
 class SubmissionBackend:
@@ -58,8 +59,7 @@ class SubmissionBackend:
             run = worker.run
             runner.result.interrupted = True
         if run.import_error or run.missing_entry is not None:
-            raise UserError("the submission failed to load in the bench worker", where=str(options.file),
-                            fix="run `llmprep check` on it")
+            raise UserError(said("bench.failed_to_load"), where=str(options.file), fix=said("bench.run_check"))
         rows: dict[str, list[BenchRow]] = {}
         for index in sorted(run.cases):
             bench = run.cases[index].bench
@@ -68,7 +68,7 @@ class SubmissionBackend:
                 size = sizes[bench["case"]]
                 rows.setdefault(size.name, []).append(self._row(size, bench))
         if run.ended == "timeout":
-            runner.result.notes.append(f"the bench worker ran out of time after {deadline_s:.0f} s; later rows are missing")
+            runner.result.notes.append(said("bench.worker_timeout", seconds=f"{deadline_s:.0f}"))
         elif run.ended not in ("done",) and not runner.result.interrupted:
             last = (run.stderr.strip().splitlines() or [""])[-1][:300]
             runner.result.notes.append(f"the bench worker ended early ({run.exit_status or run.ended})"
@@ -83,26 +83,26 @@ class SubmissionBackend:
         if bench.get("error"):
             row.note = str(bench["error"])[:300]
             if backend == "onnxruntime":
-                row.provider, row.note = "-", f"export failed: {row.note}"
+                row.provider, row.note = "-", said("bench.export_failed", error=row.note)
             return row
         if backend == "onnxruntime":
             return self._onnx_row(row, size, bench, onnx_ready)
         timing = bench.get("timing")
         if not isinstance(timing, dict) or not all(isinstance(timing.get(k), (int, float))
                                                    for k in ("median_ms", "iqr_ms", "min_ms", "n")):
-            row.note = "the worker sent no timing"
+            row.note = said("bench.no_timing")
             return row
         from llmprep.bench.worker_side import timing_disagreement
 
         refused = timing_disagreement(timing, bench.get("elapsed_s"), bench.get("parent_s"), self.options.warmup_s)
         if refused:
-            row.note = f"refused: the worker's timing disagrees with llmprep's clock ({refused})"
+            row.note = said("bench.timing_refused", why=refused)
             return row
         row.apply_timing(timing)
         memory = bench.get("peak_mem_bytes")
         row.peak_mem_bytes = int(memory) if isinstance(memory, (int, float)) else None
         row.correct = True if backend == "submission" else None
-        row.note = None if backend == "submission" else "torch.compile of your code (output not compared)"
+        row.note = None if backend == "submission" else said("bench.compiled_yours")
         return row
 
     def _onnx_row(self, row: BenchRow, size: SizeInputs, bench: dict, onnx_ready: Any) -> BenchRow:
@@ -110,7 +110,7 @@ class SubmissionBackend:
 
         model = bench.get("model")
         if not isinstance(model, bytes):
-            row.provider, row.note = "-", "the worker sent no ONNX model"
+            row.provider, row.note = "-", said("bench.no_model")
             return row
         try:
             path = Path(tempfile.mkdtemp(prefix="llmprep-onnx-")) / "submission.onnx"

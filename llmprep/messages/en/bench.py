@@ -42,6 +42,12 @@ MESSAGES = {
     "bench.compare_busy": "--compare: the machine is busy, so each interval also allows ±{widen} for how much "
                           "unchanged code moves between two busy runs",
     "bench.no_builtin": "PyTorch has no built-in for it",
+    "bench.not_exported": "not exported: {reason}", "bench.export_failed": "export failed: {error}",
+    "bench.failed_to_load": "the submission failed to load in the bench worker", "bench.run_check": "run `llmprep check` on it",
+    "bench.worker_timeout": "the bench worker ran out of time after {seconds} s; later rows are missing",
+    "bench.no_timing": "the worker sent no timing", "bench.no_model": "the worker sent no ONNX model",
+    "bench.timing_refused": "refused: the worker's timing disagrees with llmprep's clock ({why})",
+    "bench.compiled_yours": "torch.compile of your code (output not compared)",
     "bench.plot_saved": "plot saved to {path}",
     "bench.spec_failed": "{exercise}: its spec.py failed to load ({error})",
     "bench.no_bench": "{exercise}: its spec.py declares no BENCH", "bench.another_exercise": "bench another exercise",
