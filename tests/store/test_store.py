@@ -266,17 +266,21 @@ def test_a_new_file_migrated_by_another_process_mid_check_is_not_called_foreign(
     from llmprep.store.opening import _refuse_foreign
 
     path = tmp_path / "llmprep.sqlite3"
+
+    class OtherProcessMigratesAfterTheFirstStatement:
+        def __init__(self, connection):
+            self.connection, self.statements = connection, 0
+
+        def execute(self, sql, *args):
+            rows = iter(self.connection.execute(sql, *args).fetchall())  # done: its read has ended
+            self.statements += 1
+            if self.statements == 1:
+                open_store(path).close()
+            return type("Rows", (), {"fetchone": lambda _self: next(rows, None)})()
+
     connection = sqlite3.connect(path, isolation_level=None)
-    statements = []
-
-    def other_process_migrates_after_the_first_statement(sql):
-        statements.append(sql)
-        if len(statements) == 2:
-            open_store(path).close()
-
-    connection.set_trace_callback(other_process_migrates_after_the_first_statement)
-    try:
-        _refuse_foreign(Database(path, connection))  # raises "not llmprep's progress database" if torn
+    try:  # raises "not llmprep's progress database" when the check reads a torn state
+        _refuse_foreign(Database(path, OtherProcessMigratesAfterTheFirstStatement(connection)))
     finally:
         connection.close()
     with open_store(path) as store:
