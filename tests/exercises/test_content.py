@@ -11,7 +11,7 @@ import torch
 
 from llmprep.exercises import list_exercises, readme_sections
 from llmprep.grading.cases import load_mistakes, load_module, make_cases, reference_entry
-from llmprep.grading.check import check_trusted_implementation, run_in_process
+from llmprep.grading.check import check_trusted_implementation, grade_in_process, run_in_process
 
 EXERCISES = list_exercises()
 IDS = [e.id for e in EXERCISES]
@@ -158,12 +158,27 @@ def test_starter_fails_with_exit_1(exercise_id, run_cli):
         "NotImplementedError" in (document["problem"] or "")
 
 
-# Every reference through the worker in float32; float64 through the worker for one exercise of each
-# way of calling the entry (function, module, harness) — every reference also passes in float64 in
-# process above — since each worker run costs a torch import.
+# Every reference in float32 in process, with the banned-call record `check` keeps (cheap); through
+# the worker and CLI, every exercise whose harness runs inside the sandbox, one plain function and one
+# plain module, and float64 for one exercise of each way of calling the entry — each worker run costs
+# a torch import.
+@pytest.mark.parametrize("exercise", IN_PROCESS)
+def test_reference_passes_in_process_in_float32_calling_no_banned_builtin(exercise, test_seed):
+    report = grade_in_process(exercise.path("reference.py"), exercise, reference_entry(exercise), seed=test_seed,
+                              record_banned=True)
+    assert report.passed, [(c.name, c.error) for c in report.cases if not c.passed]
+
+
+_PLAIN_THROUGH_THE_WORKER = {"softmax", "multi-head-attention"}
 _FLOAT64_THROUGH_THE_WORKER = {"softmax", "multi-head-attention", "train-step"}
-_WORKER_RUNS = [(e, "float32") for e in EXERCISES] + [
+_WORKER_RUNS = [(e, "float32") for e in EXERCISES if e.harness or e.id in _PLAIN_THROUGH_THE_WORKER] + [
     (e, "float64") for e in EXERCISES if e.id in _FLOAT64_THROUGH_THE_WORKER]
+
+
+def test_the_worker_runs_cover_every_harness_and_way_of_calling():
+    through = {e.id for e, _ in _WORKER_RUNS}
+    assert {e.id for e in EXERCISES if e.harness} <= through
+    assert {e.kind for e in EXERCISES if e.id in through and not e.harness} == {"function", "module"}
 
 
 @pytest.mark.slow
