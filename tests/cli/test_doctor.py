@@ -1,5 +1,5 @@
-"""doctor runs the real probes (torch, onnxruntime sessions, the exporter) once for this module
-(once for --json, once for the human output)."""
+"""doctor runs the real probes (torch, onnxruntime sessions, the exporter) once per test process
+(tests/cli/conftest.py); --json and the human output are made from that result."""
 
 import json
 
@@ -9,22 +9,24 @@ pytestmark = pytest.mark.slow  # doctor probes the machine and exports to ONNX (
 
 
 @pytest.fixture(scope="module")
-def doctor_json():
+def doctor_json(probed_once):
     from click.testing import CliRunner
 
     from llmprep.cli import cli
 
-    result = CliRunner().invoke(cli, ["doctor", "--json"], catch_exceptions=False)
+    with probed_once():
+        result = CliRunner().invoke(cli, ["doctor", "--json"], catch_exceptions=False)
     return result, json.loads(result.stdout)
 
 
 @pytest.fixture(scope="module")
-def doctor_shown():
+def doctor_shown(probed_once):
     from click.testing import CliRunner
 
     from llmprep.cli import cli
 
-    return CliRunner().invoke(cli, ["doctor"], catch_exceptions=False)
+    with probed_once():
+        return CliRunner().invoke(cli, ["doctor"], catch_exceptions=False)
 
 
 def test_doctor_json_has_the_documented_shape(doctor_json):

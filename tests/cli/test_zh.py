@@ -349,8 +349,8 @@ def test_the_question_bank_listing_and_a_question_in_chinese(run_cli, monkeypatc
         assert not english, f"`llmprep {' '.join(args)} --lang zh` shows English: {english}\n{result.output}"
 
 
-@pytest.mark.slow  # doctor probes torch, onnxruntime and the exporter: about 8 s
-def test_doctor_in_chinese(run_cli, monkeypatch):
+@pytest.mark.slow  # doctor probes torch, onnxruntime and the exporter once per test process: about 10 s
+def test_doctor_in_chinese(run_cli, monkeypatch, probed_once):
     """The labels, details and verdict are Chinese; what the probes found (versions, paths, provider and
     isolation layer names) is data."""
     import llmprep.doctor
@@ -364,7 +364,8 @@ def test_doctor_in_chinese(run_cli, monkeypatch):
 
     monkeypatch.setattr(llmprep.doctor, "collect_report", collect_report)
     monkeypatch.setenv("COLUMNS", "400")  # a layer name wrapped inside the table would no longer read as one
-    result = run_cli("doctor", "--lang", "zh")
+    with probed_once():
+        result = run_cli("doctor", "--lang", "zh")
     shown = result.stdout + result.stderr
     assert result.exit_code == (0 if seen["ok"] else 1), shown
     data = ["llmprep doctor", "python", "torch", "numpy", "onnxruntime", "onnx", "GPU", "CUDA", "TensorRT",
