@@ -251,6 +251,12 @@ class WorkerProcess:
         self._stdout.close()
         self._stderr.close()
         shutil.rmtree(self.folder, ignore_errors=True)
+        # Once in many runs on a loaded machine the folder outlived a SIGHUP's close: something still
+        # dying wrote into it while it was removed. Try again for a moment rather than leave it.
+        deadline = time.perf_counter() + 2.0
+        while self.folder.exists() and time.perf_counter() < deadline:
+            time.sleep(0.05)
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _wait_for_worker_end(folder: Path, limit_s: float = 5.0) -> None:
