@@ -40,8 +40,9 @@ _FORMS: list[tuple[str, str]] = [
     (r"called a banned built-in: (.+)", r"调用了禁止使用的内置函数：\1"),
     (r"modified its input `(.+)` in place", r"原地修改了输入 `\1`"),
     (r"no gradients came back", r"没有返回梯度"),
-    (r"wrong gradient: no gradient reached input `(.+)`", r"梯度错误：没有梯度传到输入 `\1`"),
-    (r"wrong gradient: no gradient reached parameter `(.+)`", r"梯度错误：没有梯度传到参数 `\1`"),
+    # after "wrong gradient: ", which _one turns into "梯度错误：" first
+    (r"no gradient reached input `(.+)`", r"没有梯度传到输入 `\1`"),
+    (r"no gradient reached parameter `(.+)`", r"没有梯度传到参数 `\1`"),
     (r"the gradient of input `(.+)`", r"输入 `\1` 的梯度"),
     (r"the gradient of parameter `(.+)`", r"参数 `\1` 的梯度"),
     (r"timed out: still running after (\S+) s \(see --timeout\)", r"超时：\1 秒后仍在运行（见 --timeout）"),
@@ -52,7 +53,7 @@ _FORMS: list[tuple[str, str]] = [
     (r"(.+) is (\S+), expected (\S+)", r"\1 为 \2，应为 \3"),
 ]
 _COMPILED = [(re.compile(pattern, re.DOTALL), zh) for pattern, zh in _FORMS]
-_PATHS = _COMPILED[17:19]  # "the gradient of input `x`" inside another message
+_PATHS = [(p, zh) for p, zh in _COMPILED if p.pattern.startswith("the gradient of ")]  # inside other messages
 _IMPORT = re.compile(r"the file failed to import: ([\w.]+): (.*?)(?: \(line (\d+)\))?", re.DOTALL)
 _RAISED = re.compile(r"([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit|Warning|Iteration)): (.*?)(?: \(line (\d+)\))?",
                      re.DOTALL)

@@ -8,7 +8,6 @@ A few go through the real worker and CLI too, one per way of calling the entry.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from llmprep.execution.worker_script import load_file
 from llmprep.exercises import get_exercise
 from llmprep.grading.check import grade_in_process
 
@@ -28,12 +28,8 @@ THROUGH_THE_WORKER = ["softmax/moved_axis_loop.py", "transformer-encoder-block/f
 
 def _entry(path: Path, entry: str):
     name = "solution_" + re.sub(r"\W", "_", f"{path.parent.name}_{path.stem}")
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return getattr(sys.modules[name], entry)
+    module = sys.modules.get(name) or load_file(str(path), name)
+    return getattr(module, entry)
 
 
 @pytest.mark.slow  # 0.3 s each in process, 22 s in all: the fast subset has the mistakes and references

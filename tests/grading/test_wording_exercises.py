@@ -105,3 +105,11 @@ def test_the_traceback_does_not_repeat_a_harness_message_under_its_module_name()
 
     frames = 'Traceback (most recent call last):\n  File "h.py", line 3, in run\nllmprep_harness.Big: memory: too big'
     assert _traceback_without_message(frames, "Big: memory: too big") == frames.rsplit("\n", 1)[0]
+
+
+@pytest.mark.parametrize("message", ["wrong gradient: no gradient reached input `x`",
+                                     "wrong gradient: no gradient reached parameter `proj.weight`"])
+def test_a_gradient_that_never_arrived_reads_in_chinese(message):
+    # "wrong gradient: " is turned into Chinese first; what follows it must have a form of its own.
+    shown = in_chinese(message)
+    assert shown.startswith("梯度错误：没有梯度传到") and "reached" not in shown, shown
