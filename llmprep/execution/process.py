@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from llmprep.execution.calling import CaseOutcome, CaseRequest
+from llmprep.execution.forkserver import ForkedWorker, fork_server
 from llmprep.execution.wire import FrameReader, write_frame
 
 WORKER_SCRIPT = Path(__file__).with_name("worker_script.py")
@@ -141,13 +142,22 @@ class WorkerProcess:
                "HOME": str(self.folder), "TMPDIR": str(self.folder)}
         _install_signal_handlers()
         memory = None if cuda else DEFAULT_MEMORY_BYTES
-        self.process = subprocess.Popen(
-            [sys.executable, "-I", "-u", str(WORKER_SCRIPT), str(request_read), str(result_write),
-             str(self.folder / "policy.json")],
-            stdin=subprocess.DEVNULL, stdout=self._stdout, stderr=self._stderr,
-            pass_fds=(request_read, result_write), cwd=self.folder, env=env,
-            start_new_session=True, preexec_fn=lambda: _limit_resources(memory),
-        )
+        server = fork_server(WORKER_SCRIPT)
+        if server is not None:
+            policy["parent"] = server.process.pid  # the worker's parent; the server dies with llmprep
+            (self.folder / "policy.json").write_text(json.dumps(policy), encoding="utf-8")
+            token = server.request({"cwd": str(self.folder), "env": env, "memory": memory,
+                                    "policy": str(self.folder / "policy.json")},
+                                   [request_read, result_write, self._stdout.fileno(), self._stderr.fileno()])
+            self.process = ForkedWorker(server, token)
+        else:
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", "-u", str(WORKER_SCRIPT), str(request_read), str(result_write),
+                 str(self.folder / "policy.json")],
+                stdin=subprocess.DEVNULL, stdout=self._stdout, stderr=self._stderr,
+                pass_fds=(request_read, result_write), cwd=self.folder, env=env,
+                start_new_session=True, preexec_fn=lambda: _limit_resources(memory),
+            )
         _LIVE.add(self)
         os.close(request_read)
         os.close(result_write)
@@ -235,8 +245,10 @@ class WorkerProcess:
             return
         self._closed = True
         _LIVE.discard(self)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+        pid = self.process.pid
+        if pid > 1:  # a fork server that ended before forking leaves no pid
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=10)
         _wait_for_worker_end(self.folder)

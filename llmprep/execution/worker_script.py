@@ -157,5 +157,130 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def serve_forks(control_fd: int, parent: int) -> int:
+    """The fork server: import torch once, then fork one worker per request on CONTROL_FD.
+
+    Each request is one message: a JSON document (cwd, env, memory limit, policy file) and four
+    file descriptors (request, result, stdout, stderr). The reply is {"forked": pid}; when a
+    worker ends, {"exited": pid, "status": wait status} follows. The server runs no torch operation
+    (no thread pool, no autograd engine, no CUDA: a forked worker starts as clean as an exec'd
+    one) and holds nothing of llmprep's: only torch and this file's siblings are in its memory."""
+    import socket
+
+    _sibling("isolation").die_with_parent(parent)
+    import torch  # noqa: F401  -- what every worker would otherwise import for itself
+
+    control = socket.socket(fileno=control_fd)
+
+    def reply(document: dict) -> None:
+        control.send(json.dumps(document).encode())
+
+    try:
+        reply({"event": "ready"})
+        _serve(control, reply)
+    except OSError:  # llmprep closed the channel while a reply was under way
+        pass
+    return 0
+
+
+def _serve(control, reply) -> None:
+    import select
+    import signal
+    import socket
+
+    # A SIGCHLD wakes the select below through this pipe: no polling while the server waits.
+    wake_read, wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    signal.set_wakeup_fd(wake_write)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    children: set[int] = set()
+    while True:
+        ready = select.select([control, wake_read], [], [])[0]
+        if wake_read in ready:
+            while True:
+                try:
+                    if not os.read(wake_read, 512):
+                        break
+                except BlockingIOError:
+                    break
+        if control in ready:
+            try:
+                message, fds, _, _ = socket.recv_fds(control, 1 << 16, 4)
+            except OSError:
+                return
+            if not message:  # llmprep closed the channel
+                return
+            document = json.loads(message)
+            session_read, session_write = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                signal.set_wakeup_fd(-1)
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                os.close(session_read)
+                os.setsid()  # before the reply: llmprep kills the worker by its process group
+                os.close(session_write)
+                _become_worker(control, document, fds)
+            os.close(session_write)
+            os.read(session_read, 1)  # returns at EOF: the child leads its own session now
+            os.close(session_read)
+            for fd in fds:
+                os.close(fd)
+            children.add(pid)
+            reply({"forked": pid, "token": document["token"]})
+        while children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            children.discard(pid)
+            reply({"exited": pid, "status": status})
+
+
+def _become_worker(control, document: dict, fds: list[int]) -> None:
+    """In the forked child: take the state a fresh `python -I` worker would have, then run main()."""
+    import resource
+    import tempfile
+
+    code = 1
+    try:
+        request_fd, result_fd, stdout_fd, stderr_fd = fds
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(stdout_fd, 1)
+        os.dup2(stderr_fd, 2)
+        control.close()
+        keep = {0, 1, 2, request_fd, result_fd}
+        for name in os.listdir("/proc/self/fd"):  # nothing of the server's may stay open
+            if int(name) not in keep:
+                try:
+                    os.close(int(name))
+                except OSError:
+                    pass
+        os.chdir(document["cwd"])
+        os.environ.clear()
+        os.environ.update(document["env"])
+        tempfile.tempdir = None
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if document.get("memory"):
+            resource.setrlimit(resource.RLIMIT_AS, (document["memory"], document["memory"]))
+        code = main([__file__, str(request_fd), str(result_fd), document["policy"]])
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        os._exit(code)
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--fork-server"]:
+        sys.exit(serve_forks(int(sys.argv[2]), int(sys.argv[3])))
     sys.exit(main(sys.argv))

@@ -30,7 +30,12 @@ def survivors(marker: str) -> list[str]:
             state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
         except (OSError, IndexError):
             continue
-        if state not in ("Z", "X") and (marker in cmdline or f"llmprep-worker-{os.getpid()}-" in cmdline):
+        try:
+            cwd = os.readlink(f"/proc/{entry}/cwd")  # a forked worker's folder (its command line is the server's)
+        except OSError:
+            cwd = ""
+        folder = f"llmprep-worker-{os.getpid()}-"
+        if state not in ("Z", "X") and (marker in cmdline or folder in cmdline or folder in cwd):
             found.append(cmdline)
     return found
 

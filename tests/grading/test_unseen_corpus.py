@@ -48,18 +48,34 @@ def test_former_false_passes_are_rejected_saying_why(name):
     assert is_named(item, report), f"{name}: the report does not say {item.fact!r}"
 
 
+# Rejected, but the report does not state the declared fact (seed 0): what the analysis cannot yet say.
+NOT_YET_NAMED = {"beam-search/eos_takes_beam_slot", "beam-search/ranked_by_raw_sum",
+                 "sliding-window-attention/negative_slice_start", "speculative-decoding/residual_q_minus_p",
+                 "data-parallel-step/biases_not_reduced", "data-parallel-step/gradients_never_zeroed",
+                 "int8-quantization/scale_from_max_not_absmax", "lora-linear/lora_dropout_on",
+                 "transformer-decoder-block/float_causal_mask"}
+
+
+def test_the_report_names_at_least_85_percent_of_the_corpus():
+    assert NOT_YET_NAMED <= {f.name for f in FILES}
+    named = 1 - len(NOT_YET_NAMED) / len(FILES)
+    assert named >= 0.85, f"named {named:.0%}; not named: {sorted(NOT_YET_NAMED)}"
+
+
 @pytest.mark.slow
-def test_the_report_names_most_unseen_mistakes():
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+def test_the_report_names_each_unseen_mistake(exercise_id):
+    """Per exercise (so the 105 files spread over the test processes): every file is rejected on
+    seed 0, and every file outside NOT_YET_NAMED has its fact stated."""
     seed = 0
     memo: dict = {}
     unnamed = []
-    for item in FILES:
+    for item in (f for f in FILES if f.exercise_id == exercise_id):
         report, _ = grade(item, seed, memo=memo)
         assert not report.passed, f"{item.name} passes on seed {seed}"
-        if not is_named(item, report):
-            unnamed.append(item.name)
-    named = 1 - len(unnamed) / len(FILES)
-    assert named >= 0.85, f"named {named:.0%} (seed {seed}); not named: {unnamed}"
+        if not is_named(item, report) and item.name not in NOT_YET_NAMED:
+            unnamed.append(f"{item.name}: the report does not say {item.fact!r}")
+    assert not unnamed, f"seed {seed}: " + "; ".join(unnamed)
 
 
 @pytest.mark.parametrize("name", ["softmax/returns_log_probabilities", "sinusoidal-positional-encoding/positions_from_one",

@@ -36,9 +36,8 @@ class Outcome:
     stderr: str
 
 
-def survivors(marker: str, llmprep_pid: int) -> list[str]:
-    """Command lines of live processes carrying `marker` or the worker folder of `llmprep_pid`."""
-    found = []
+def _processes():
+    """(pid, command line, working directory) of every live process but zombies."""
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -47,9 +46,33 @@ def survivors(marker: str, llmprep_pid: int) -> list[str]:
             state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
         except (OSError, IndexError):
             continue
-        if state not in ("Z", "X") and (marker in cmdline or f"llmprep-worker-{llmprep_pid}-" in cmdline):
+        if state not in ("Z", "X"):
+            yield entry, cmdline, _cwd(entry)
+
+
+def workers(llmprep_pid: int) -> list[str]:
+    """Command lines of the live workers of `llmprep_pid`: its worker folder is in their command line
+    (an exec'd worker) or is their working directory (a worker forked by the fork server)."""
+    folder = f"llmprep-worker-{llmprep_pid}-"
+    return [cmdline for _, cmdline, cwd in _processes() if folder in cmdline or folder in cwd]
+
+
+def survivors(marker: str, llmprep_pid: int) -> list[str]:
+    """Command lines of live processes carrying `marker`, the workers of `llmprep_pid`, and its
+    fork server."""
+    found = workers(llmprep_pid)
+    for _, cmdline, _ in _processes():
+        server = "--fork-server" in cmdline and cmdline.split()[-1] == str(llmprep_pid)
+        if (marker in cmdline or server) and cmdline not in found:
             found.append(cmdline)
     return found
+
+
+def _cwd(pid: str) -> str:
+    try:
+        return os.readlink(f"/proc/{pid}/cwd")
+    except OSError:
+        return ""
 
 
 def worker_folders(llmprep_pid: int) -> list[str]:
@@ -108,6 +131,7 @@ def hostile(tmp_path, llmprep_home):
 
     run.start, run.finish, run.marker = start, finish, marker
     run.survivors = lambda pid: survivors(marker, pid)
+    run.workers = workers
     run.folders, run.wait_until = worker_folders, wait_until
     yield run
     for process in started:

@@ -219,7 +219,7 @@ def softmax(x, dim=-1):
         time.sleep(0.01)
 """, *CHECK, "--timeout", "120")
     assert hostile.wait_until(lambda: hostile.survivors(process.pid) and hostile.folders(process.pid), 120)
-    assert hostile.wait_until(lambda: any("worker_script" in c for c in hostile.survivors(process.pid)), 60)
+    assert hostile.wait_until(lambda: hostile.workers(process.pid), 60)
     os.kill(process.pid, signum)
     process.wait(timeout=60)  # the fixture then finds no worker and no folder
 
@@ -228,7 +228,7 @@ def test_a_killed_llmprep_takes_its_worker_along(hostile):
     from llmprep.execution.process import _remove_stale_folders
 
     process = hostile.start("import time\ntime.sleep(300)\n" + RIGHT, *CHECK, "--timeout", "120")
-    assert hostile.wait_until(lambda: any("worker_script" in c for c in hostile.survivors(process.pid)), 120)
+    assert hostile.wait_until(lambda: hostile.workers(process.pid), 120)
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
     assert hostile.wait_until(lambda: not hostile.survivors(process.pid), 10)
