@@ -43,3 +43,18 @@ def test_fields_are_filled_and_an_unknown_language_speaks_english():
     assert translator("fr")("hint.more", command="x") == "More: x"
     with pytest.raises(KeyError):
         message("no.such.key")
+
+
+def test_every_message_renders_with_its_own_fields_whatever_they_are_called():
+    """A field may be called `key` or `lang` (bench's peak source has `{key}`): `message` and
+    `said` take their own arguments by position only, so no field name collides with them."""
+    from llmprep.messages import said
+
+    for lang in LANGUAGES:
+        for key, text in catalogue(lang).items():
+            fields = {name.split(".")[0].split("[")[0]: "x" for name in _fields(text)}
+            try:
+                message(key, lang, **fields)
+            except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
+                raise AssertionError(f"{lang} {key}: {error!r}") from error
+    assert said("bench.gpu_peak_source", source="NVIDIA datasheet", key="tf32") == "NVIDIA datasheet (dense tf32)"

@@ -25,7 +25,6 @@ from datetime import timedelta
 
 import torch
 import torch.distributed as dist
-import torch.nn.functional as F
 from torch import nn
 
 # What this harness raises, in English and Chinese: llmprep shows the Chinese for --lang zh
@@ -184,12 +183,15 @@ _warmed_up = []
 
 def _warm_up():
     """Take the optimizers' first-use imports (torch._dynamo, sympy: seconds) once, here, before
-    forking, so that no rank pays for them again."""
+    forking, so that no rank pays for them again. The gradients are set by hand: a backward here
+    would, on a machine with a GPU, start autograd's device threads, and forked ranks could then
+    never run a backward of their own."""
     if not _warmed_up:
         model = nn.Linear(2, 2)
         for kind in ("sgd", "adamw"):
             optimizer = make_optimizer(kind, model.parameters())
-            F.cross_entropy(model(torch.zeros(1, 2)), torch.zeros(1, dtype=torch.long)).backward()
+            for parameter in model.parameters():
+                parameter.grad = torch.zeros_like(parameter)
             optimizer.step()
         _warmed_up.append(True)
 

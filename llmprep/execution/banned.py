@@ -154,16 +154,18 @@ class BannedCallRecorder:
 
 
 def warm_up() -> None:
-    """Enter both modes once around a tiny forward and backward, so the first entry's set-up is
-    paid before the worker says ready (while llmprep prepares the cases, or while `watch` waits
-    for a save), not inside the first case's time."""
+    """Enter both modes once around a tiny forward, so the first entry's set-up is paid before the
+    worker says ready (while llmprep prepares the cases, or while `watch` waits for a save), not
+    inside the first case's time. No backward (its first run costs ~3 ms): on a machine with a GPU
+    it starts autograd's device threads, and processes forked afterwards (the ranks of the
+    distributed exercises) can then never run one."""
     import torch
 
     recorder = BannedCallRecorder()
     recorder._by_aten["no such operator"] = "warm-up"
     with recorder.recording():
         x = torch.ones(2, 3, requires_grad=True)
-        (x.softmax(-1) * 2).sum().backward()
+        (x.softmax(-1) * 2).sum()
 
 
 def _resolve(dotted: str) -> Any:

@@ -142,7 +142,9 @@ class WorkerProcess:
                "HOME": str(self.folder), "TMPDIR": str(self.folder)}
         _install_signal_handlers()
         memory = None if cuda else DEFAULT_MEMORY_BYTES
-        server = fork_server(WORKER_SCRIPT)
+        # A worker that may use CUDA is exec'd: on an H200, CUDA could not start in a child forked
+        # from the server ("cudaGetDeviceCount ... Error 304"), whose torch import touched the driver.
+        server = None if cuda else fork_server(WORKER_SCRIPT)
         if server is not None:
             policy["parent"] = server.process.pid  # the worker's parent; the server dies with llmprep
             (self.folder / "policy.json").write_text(json.dumps(policy), encoding="utf-8")

@@ -32,7 +32,7 @@ def catalogue(lang: str) -> dict[str, str]:
     return merged
 
 
-def message(key: str, lang: str = "en", **fields: object) -> str:
+def message(key: str, lang: str = "en", /, **fields: object) -> str:
     """The message `key` in `lang` with its fields filled in."""
     text = catalogue(lang if lang in LANGUAGES else "en").get(key)
     if text is None:

@@ -9,6 +9,13 @@ started in the process their ranks are forked from, which these checks would sho
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import torch
 
@@ -21,6 +28,7 @@ pytestmark = [pytest.mark.skipif(not torch.cuda.is_available(),
               pytest.mark.slow]
 
 EXERCISES = [exercise.id for exercise in list_exercises()]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _failed_cases(report) -> list[str]:
@@ -38,11 +46,33 @@ def test_the_reference_passes_on_cuda_in_a_forked_worker(exercise_id, monkeypatc
     assert report.to_json()["device"] == "cuda"
 
 
+def _cli_check(*args: str) -> tuple[int, dict]:
+    """`llmprep check ... --json` in a fresh process, as a user runs it (llmprep's own process then
+    has run no backward before the distributed harnesses fork their ranks)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-m", "llmprep", "check", *args, "--json"], capture_output=True,
+                          text=True, env=env, cwd=REPO, timeout=300)
+    try:
+        return done.returncode, json.loads(done.stdout)
+    except ValueError:
+        return done.returncode, {"stdout": done.stdout[-2000:], "stderr": done.stderr[-2000:]}
+
+
+@pytest.mark.parametrize("device", ["cuda", "cpu"])
 @pytest.mark.parametrize("exercise_id", ["data-parallel-step", "tensor-parallel-linear"])
-def test_the_distributed_references_pass_on_the_cpu_of_a_gpu_machine(exercise_id):
-    exercise = get_exercise(exercise_id)
-    report = check_submission(exercise.path("reference.py"), exercise, device="cpu", seed=1)
-    assert report.passed, (exercise_id, _failed_cases(report)[:3])
+def test_the_distributed_references_pass_on_a_gpu_machine(exercise_id, device):
+    reference = get_exercise(exercise_id).path("reference.py")
+    code, document = _cli_check(str(reference), "--exercise", exercise_id, "--device", device, "--seed", "1")
+    assert code == 0 and document.get("passed"), document
+
+
+def test_a_wrong_data_parallel_step_is_diagnosed_on_a_gpu_machine():
+    """The diagnosis runs mistakes and properties in llmprep's process, whose ranks are forked too."""
+    wrong = REPO / "tests" / "exercises" / "unseen" / "data-parallel-step" / "returns_global_loss.py"
+    named_if = re.search(r"^named_if: (.*)$", wrong.read_text(), re.M).group(1)
+    code, document = _cli_check(str(wrong), "--exercise", "data-parallel-step", "--seed", "1")
+    assert code == 1, document
+    assert re.search(named_if, json.dumps(document, ensure_ascii=False), re.I), document
 
 
 def test_an_exec_worker_runs_on_cuda_too(monkeypatch):
