@@ -17,7 +17,7 @@ SYSTEM_READ = ("/usr", "/lib", "/lib64", "/bin", "/etc/ld.so.cache", "/etc/local
                "/etc/hosts", "/etc/host.conf", "/etc/resolv.conf", "/etc/passwd", "/etc/group",
                "/etc/ssl/openssl.cnf")
 CUDA_READ = ("/proc/driver/nvidia", "/etc/nvidia", "/usr/local/cuda")
-CUDA_WRITE = ("/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/dev/nvidia0", "/dev/nvidia1",
+CUDA_WRITE = ("/proc/driver/nvidia", "/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/dev/nvidia0", "/dev/nvidia1",
               "/dev/nvidia2", "/dev/nvidia3", "/dev/nvidia4", "/dev/nvidia5", "/dev/nvidia6", "/dev/nvidia7",
               "/dev/shm")
 MAX_PROCESSES = 256       # tasks in the worker's user namespace: torch's threads count too
@@ -63,7 +63,7 @@ def worker_policy(folder: Path, readable_files: list[str], *, cuda: bool, cpu_s:
     if cuda:
         read += list(CUDA_READ)
     return {"parent": os.getpid(), "read": read,
-            "write": [str(folder)] + (list(CUDA_WRITE) if cuda else []),
+            "write": [str(folder)] + (list(CUDA_WRITE) if cuda else []), "cuda": cuda,
             "landlock": wanted in ("all", "landlock"), "namespaces": wanted in ("all", "namespaces"),
             "nproc": MAX_PROCESSES, "cpu_s": cpu_s, "fsize": FILE_SIZE_LIMIT,
             "preload": [list(item) for item in preload]}

@@ -56,7 +56,7 @@ def isolate(isolation, policy: dict) -> dict:
     """Apply every layer the policy asks for; returns what is enforced."""
     enforced: dict = {"namespaces": [], "landlock": {"abi": 0}, "limits": []}
     if policy.get("namespaces"):
-        enforced["namespaces"] = isolation.enter_namespaces()
+        enforced["namespaces"] = isolation.enter_namespaces(pid=not policy.get("cuda"))
         if "pid" in enforced["namespaces"]:
             child = os.fork()
             if child:
@@ -68,7 +68,9 @@ def isolate(isolation, policy: dict) -> dict:
     if policy.get("landlock"):
         # This process's own /proc entry (torch reads it), resolved here: llmprep cannot know the pid.
         own = os.path.realpath("/proc/self")
-        writable = [*policy["write"], own + "/clear_refs"]  # the bench resets its peak-memory mark
+        # The bench resets its peak-memory mark; CUDA did not start on an H200 without writes to
+        # this process's own /proc entries.
+        writable = [*policy["write"], own if policy.get("cuda") else own + "/clear_refs"]
         enforced["landlock"] = isolation.apply_landlock([*policy["read"], own], writable,
                                                         tcp="net" not in enforced["namespaces"])
     return enforced
