@@ -134,6 +134,9 @@ def _run_job(entry, rank, job):
 
 
 def _rank_main(entry, rank, port, conn, inherited):
+    # Ranks compute on the CPU. Where the parent had started CUDA before forking (a check on a GPU),
+    # CUDA fails in the child, and the optimizers' step asks torch.cuda.is_available() (seen on an H200).
+    torch.cuda.is_available = lambda: False
     for other in inherited:  # other pools' pipe ends, copied by fork
         other.close()
     torch.set_num_threads(1)

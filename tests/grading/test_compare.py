@@ -60,3 +60,15 @@ def test_values_match_treats_nan_as_equal_for_diagnosis():
     a = encode_value(torch.tensor([float("nan"), 1.0]))
     assert values_match(a, encode_value(torch.tensor([float("nan"), 1.0])), TOL)
     assert not values_match(a, encode_value(torch.tensor([0.0, 1.0])), TOL)
+
+
+def test_the_device_expected_is_the_references_own():
+    """On a CUDA case, a reference whose output is built from sizes (or returned by a CPU harness) is
+    on the CPU: the submission must match that, not the case's device."""
+    on_cuda = Expectation(dtype="float32", device="cuda")
+    reference = encode_value(torch.ones(3))
+    cpu_output = encode_value(torch.ones(3))
+    assert compare_values(reference, cpu_output, TOL, on_cuda, Errors()) is None
+    cuda_reference = {**reference, "device": "cuda"}
+    mismatch = compare_values(cuda_reference, cpu_output, TOL, on_cuda, Errors())
+    assert mismatch is not None and "wrong device: output is on cpu, expected cuda" in mismatch.message
