@@ -18,7 +18,7 @@ from llmprep.grading.trusted import first_failure_in_process  # noqa: E402
 
 FILES = corpus_files()
 EXERCISES = sorted({f.exercise_id for f in FILES})
-SEEDS = range(20)
+SEEDS = range(12)  # every file was also rejected on each of seeds 12-19 when this ran 20 seeds
 FALSE_PASSES = ["embedding/squeeze_drops_size_one_axes", "int8-quantization/zero_channel_zero_scale",
                 "scaled-dot-product-attention/view_on_inputs"]
 
