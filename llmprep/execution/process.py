@@ -142,8 +142,8 @@ class WorkerProcess:
                "HOME": str(self.folder), "TMPDIR": str(self.folder)}
         _install_signal_handlers()
         memory = None if cuda else DEFAULT_MEMORY_BYTES
-        # A worker that may use CUDA is exec'd: on an H200, CUDA could not start in a child forked
-        # from the server ("cudaGetDeviceCount ... Error 304"), whose torch import touched the driver.
+        # A worker that may use CUDA is exec'd: that is the start that was seen to run CUDA on an H200
+        # under the sandbox; a CUDA worker forked from the server has not been run on a GPU yet.
         server = None if cuda else fork_server(WORKER_SCRIPT)
         if server is not None:
             policy["parent"] = server.process.pid  # the worker's parent; the server dies with llmprep
