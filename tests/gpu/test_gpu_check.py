@@ -1,10 +1,9 @@
-"""The grader on a real GPU: every reference through sandboxed workers on CUDA, skipped, saying
+"""The grader on a real GPU: every reference through the sandboxed worker on CUDA, skipped, saying
 why, on a machine without CUDA.
 
-The workers are forked from the fork server (which imported torch but never touched CUDA), so
-each initialises CUDA itself; one check also runs in an exec'd worker. The distributed exercises
-run their ranks on the CPU; on a machine with a GPU, autograd's device threads must not have been
-started in the process their ranks are forked from, which these checks would show.
+A worker that may use CUDA is exec'd (not forked from the fork server) and runs without a pid
+namespace, with writes to its own /proc entries: on an H200, CUDA did not start otherwise. The
+distributed exercises run their ranks on the CPU, forked from the process that runs the entry.
 """
 
 from __future__ import annotations
@@ -41,8 +40,7 @@ def _failed_cases(report) -> list[str]:
 
 
 @pytest.mark.parametrize("exercise_id", EXERCISES)
-def test_the_reference_passes_on_cuda_in_a_forked_worker(exercise_id, monkeypatch):
-    monkeypatch.setenv("LLMPREP_WORKER_START", "fork")
+def test_the_reference_passes_on_cuda_in_the_sandboxed_worker(exercise_id):
     exercise = get_exercise(exercise_id)
     report = check_submission(exercise.path("reference.py"), exercise, device="cuda", seed=0)
     assert report.passed, (exercise_id, _failed_cases(report)[:3])
@@ -78,8 +76,9 @@ def test_a_wrong_data_parallel_step_is_diagnosed_on_a_gpu_machine():
     assert re.search(named_if, json.dumps(document, ensure_ascii=False), re.I), document
 
 
-def test_an_exec_worker_runs_on_cuda_too(monkeypatch):
-    monkeypatch.setenv("LLMPREP_WORKER_START", "exec")
+def test_a_cuda_worker_reports_the_layers_that_held_it():
     exercise = get_exercise("scaled-dot-product-attention")
     report = check_submission(exercise.path("reference.py"), exercise, device="cuda", seed=2)
     assert report.passed, _failed_cases(report)[:3]
+    sandbox = report.to_json()["sandbox"]
+    assert "filesystem" in sandbox["enforced"] and "pid namespace" in sandbox["not_enforced"], sandbox
