@@ -43,7 +43,6 @@ class ForkServer:
         self._tokens = itertools.count(1)
         self._forked: dict[int, int] = {}   # token -> pid
         self._exits: dict[int, int] = {}    # pid -> wait status
-        self._ready = False
 
     def alive(self) -> bool:
         return self.process.poll() is None and self._channel.fileno() >= 0
@@ -86,9 +85,7 @@ class ForkServer:
             self._forked[int(document["token"])] = int(document["forked"])
         elif "exited" in document:
             self._exits[int(document["exited"])] = int(document["status"])
-        elif document.get("event") == "ready":
-            self._ready = True
-        return True
+        return True  # {"event": "ready"} needs nothing: requests queue in the channel until then
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -124,34 +121,29 @@ class ForkedWorker:
         return self.returncode
 
 
-_SERVER: list[ForkServer] = []
-_SERVER_LOCK = threading.Lock()
+_server: ForkServer | None = None
+_server_lock = threading.Lock()
 
 
 def fork_server(script: Path) -> ForkServer | None:
     """This process's fork server (started on first use, again if it died); None when workers are
     to be exec'd (LLMPREP_WORKER_START=exec, or no fork on this platform)."""
+    global _server
     if os.environ.get("LLMPREP_WORKER_START", "fork").lower() == "exec" or not sys.platform.startswith("linux"):
         return None
-    with _SERVER_LOCK:
-        if _SERVER and _SERVER[0].alive():
-            return _SERVER[0]
-        if _SERVER:
-            _SERVER.pop().close()
+    with _server_lock:
+        if _server is not None and _server.alive():
+            return _server
+        if _server is not None:
+            _server.close()
         try:
-            server = ForkServer(script)
+            _server = ForkServer(script)
         except OSError:
-            return None
-        if not _SERVER and not _registered:
-            atexit.register(_close_server)
-            _registered.append(True)
-        _SERVER.append(server)
-        return server
+            _server = None
+        return _server
 
 
-_registered: list[bool] = []
-
-
+@atexit.register
 def _close_server() -> None:
-    while _SERVER:
-        _SERVER.pop().close()
+    if _server is not None:
+        _server.close()

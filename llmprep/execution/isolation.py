@@ -158,10 +158,11 @@ def enter_namespaces(pid: bool = True) -> list[str]:
     """Unshare user, pid and network namespaces (or pid and network where user namespaces are
     refused); returns the ones entered. The pid namespace takes effect for the next child.
     `pid=False` leaves the pid namespace out (CUDA did not start inside one on an H200)."""
-    tries = ((_CLONE_NEWUSER | _CLONE_NEWPID | _CLONE_NEWNET, ["user", "pid", "net"]),
-             (_CLONE_NEWPID | _CLONE_NEWNET, ["pid", "net"]),
-             (_CLONE_NEWNET, ["net"]))
-    if not pid:
+    if pid:
+        tries = ((_CLONE_NEWUSER | _CLONE_NEWPID | _CLONE_NEWNET, ["user", "pid", "net"]),
+                 (_CLONE_NEWPID | _CLONE_NEWNET, ["pid", "net"]),
+                 (_CLONE_NEWNET, ["net"]))
+    else:
         tries = ((_CLONE_NEWUSER | _CLONE_NEWNET, ["user", "net"]), (_CLONE_NEWNET, ["net"]))
     for flags, names in tries:
         if _libc.unshare(ctypes.c_int(flags)) == 0:

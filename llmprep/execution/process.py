@@ -133,6 +133,11 @@ class WorkerProcess:
         cuda = may_use_cuda(device)
         policy = worker_policy(self.folder, list(readable), cuda=cuda, cpu_s=int(timeout_s + STARTUP_LIMIT_S + 60),
                                preload=list(preload))
+        # A worker that may use CUDA is exec'd: that is the start that was seen to run CUDA on an H200
+        # under the sandbox; a CUDA worker forked from the server has not been run on a GPU yet.
+        server = None if cuda else fork_server(WORKER_SCRIPT)
+        if server is not None:
+            policy["parent"] = server.process.pid  # the worker's parent; the server dies with llmprep
         (self.folder / "policy.json").write_text(json.dumps(policy), encoding="utf-8")
         self._stdout = open(self.folder / "stdout.txt", "w+b")  # noqa: SIM115 - closed in close()
         self._stderr = open(self.folder / "stderr.txt", "w+b")  # noqa: SIM115
@@ -142,12 +147,7 @@ class WorkerProcess:
                "HOME": str(self.folder), "TMPDIR": str(self.folder)}
         _install_signal_handlers()
         memory = None if cuda else DEFAULT_MEMORY_BYTES
-        # A worker that may use CUDA is exec'd: that is the start that was seen to run CUDA on an H200
-        # under the sandbox; a CUDA worker forked from the server has not been run on a GPU yet.
-        server = None if cuda else fork_server(WORKER_SCRIPT)
         if server is not None:
-            policy["parent"] = server.process.pid  # the worker's parent; the server dies with llmprep
-            (self.folder / "policy.json").write_text(json.dumps(policy), encoding="utf-8")
             token = server.request({"cwd": str(self.folder), "env": env, "memory": memory,
                                     "policy": str(self.folder / "policy.json")},
                                    [request_read, result_write, self._stdout.fileno(), self._stderr.fileno()])

@@ -4,7 +4,6 @@ server's, report how they ended, and the server goes when llmprep closes its cha
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -73,7 +72,10 @@ def test_the_server_ends_when_its_channel_closes():
         pytest.fail("the fork server outlived its channel")
 
 
-def test_exec_is_still_a_way_to_start_workers(monkeypatch):
-    monkeypatch.setenv("LLMPREP_WORKER_START", "exec")
+def test_exec_is_still_a_way_to_start_workers(tmp_path, monkeypatch):
+    server = forkserver.fork_server(WORKER_SCRIPT)
+    forked_before = len(server._forked)
+    report = _check(tmp_path, RIGHT, monkeypatch, "exec")
+    assert report.passed
     assert forkserver.fork_server(WORKER_SCRIPT) is None
-    assert sys.platform.startswith("linux")  # where the fork server is the default
+    assert len(server._forked) == forked_before, "an exec'd check was forked by the server"
