@@ -22,6 +22,13 @@ import pytest
 from click.testing import CliRunner
 
 from llmprep.cli import cli
+from llmprep.execution.calling import seed_torch
+
+# The suite imports llmprep, the exercises and the test modules in many processes (each xdist
+# worker, every llmprep it starts); where PYTHONDONTWRITEBYTECODE is set, every one of them would
+# compile (and pytest rewrite) the same sources again. The caches go to __pycache__, ignored by git.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 pytest_plugins = ["pytester"]  # tests/test_seeds.py runs small test files through this conftest
 _SEEDS = pytest.StashKey[list]()
@@ -86,7 +93,7 @@ def seeded_global_generators(request):
     if "numpy" in sys.modules:
         sys.modules["numpy"].random.seed(seed)
     if "torch" in sys.modules:
-        sys.modules["torch"].manual_seed(seed)
+        seed_torch(seed)  # torch.manual_seed costs a millisecond a call: see seed_torch
 
 
 @pytest.fixture(autouse=True)

@@ -144,7 +144,7 @@ def make_inputs(exercise: Exercise, bench: Bench, size: BenchSize, options: Benc
     import torch
 
     from llmprep.bench.worker_side import no_grad_unless_harness
-    from llmprep.execution.calling import CaseRequest, cast_floats
+    from llmprep.execution.calling import CaseRequest, cast_floats, seed_torch
 
     generator = torch.Generator().manual_seed(options.seed)
     case = bench.make(generator, **size.values())
@@ -152,7 +152,7 @@ def make_inputs(exercise: Exercise, bench: Bench, size: BenchSize, options: Benc
                                kwargs=cast_floats(dict(case.kwargs), options.dtype))
     state_dict = None
     if exercise.kind == "module":
-        torch.manual_seed(options.seed)
+        seed_torch(options.seed)
         state_dict = cast_floats(dict(calls.reference_entry(exercise)(**case.init).state_dict()), options.dtype)
     # A generator in the inputs (a sampler's) must live where the tensors go.
     case = dataclasses.replace(case, args=tuple(_generator_on(v, device) for v in case.args))

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from llmprep.execution.banned import BannedCallRecorder
-from llmprep.execution.calling import CaseOutcome, CaseRequest, cast_floats
+from llmprep.execution.calling import CaseOutcome, CaseRequest, cast_floats, seed_torch
 from llmprep.execution.trusted import run_trusted
 from llmprep.exercises import Exercise
 from llmprep.grading.cases import Case, load_mistakes, load_module, reference_entry
@@ -34,7 +34,7 @@ def build_requests(exercise: Exercise, cases: list[Case], dtype: str,
         case_seed = (seed * 1_000_003 + index) % 2**63
         state_dict = None
         if exercise.kind == "module":
-            torch.manual_seed(case_seed)
+            seed_torch(case_seed)
             state_dict = {k: v.detach().to(torch_dtype) for k, v in reference(**case.init).state_dict().items()}
         grad = exercise.differentiable if case.grad is None else case.grad
         submission = CaseRequest(args=cast_floats(list(case.args), torch_dtype),

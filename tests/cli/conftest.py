@@ -1,19 +1,31 @@
 """doctor's runtime probe (a child process that imports torch and onnxruntime and exports to ONNX:
-about 10 s) runs once per test process; the doctor commands tested here render its real result."""
+about 10 s) runs once per suite run, shared by the xdist workers through a file; the doctor
+commands tested here render its real result."""
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import fcntl
+import json
 
 import pytest
 
 
 @pytest.fixture(scope="session")
-def runtime_probe() -> dict:
+def runtime_probe(tmp_path_factory, request) -> dict:
     from llmprep.doctor import run_runtime_probe
 
-    return run_runtime_probe()
+    # Under xdist, the parent of a worker's base temp folder is this run's and every worker's.
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if hasattr(request.config, "workerinput") else base) / "runtime-probe.json"
+    with open(shared.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if shared.exists():
+            return json.loads(shared.read_text())
+        result = run_runtime_probe()
+        shared.write_text(json.dumps(result))
+        return result
 
 
 @pytest.fixture(scope="session")
