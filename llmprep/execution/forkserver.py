@@ -6,6 +6,8 @@ it and isolates itself exactly as an exec'd one does (isolation.py), so `watch`,
 several workers, and the test suite start each worker in a fraction of the time. The server
 holds nothing of llmprep's (it is started with `python -I` from the worker script's path and
 imports only torch), dies with llmprep (PR_SET_PDEATHSIG), and ends when llmprep closes the channel.
+It also imports, before forking, the slow parts of torch that earlier workers reported importing
+(worker_script.WARMABLE: a fixed list, so a worker can name nothing else).
 
 `LLMPREP_WORKER_START=exec` starts every worker as its own `python -I` process instead.
 """
@@ -43,6 +45,7 @@ class ForkServer:
         self._tokens = itertools.count(1)
         self._forked: dict[int, int] = {}   # token -> pid
         self._exits: dict[int, int] = {}    # pid -> wait status
+        self.warm: set[str] = set()         # worker_script.WARMABLE names a worker has imported
 
     def alive(self) -> bool:
         return self.process.poll() is None and self._channel.fileno() >= 0
@@ -50,9 +53,16 @@ class ForkServer:
     def request(self, document: dict, fds: list[int]) -> int:
         """Ask for a worker without waiting for it; returns the token that `pid` resolves."""
         token = next(self._tokens)
-        message = json.dumps({**document, "token": token}).encode()
+        message = json.dumps({**document, "token": token, "warm": sorted(self.warm)}).encode()
         socket.send_fds(self._channel, [message], fds)
         return token
+
+    def learn_warm(self, names: object) -> None:
+        """Remember the slow imports a worker reported (`done` frame), for the next requests."""
+        from llmprep.execution.worker_script import WARMABLE
+
+        if isinstance(names, list):
+            self.warm.update(name for name in names if name in WARMABLE)
 
     def pid(self, token: int, timeout_s: float = SERVER_START_LIMIT_S) -> int | None:
         """The pid of the worker forked for `token`, or None if the server ended first."""

@@ -160,6 +160,7 @@ class WorkerProcess:
                 pass_fds=(request_read, result_write), cwd=self.folder, env=env,
                 start_new_session=True, preexec_fn=lambda: _limit_resources(memory),
             )
+        self._server = server
         _LIVE.add(self)
         os.close(request_read)
         os.close(result_write)
@@ -232,6 +233,8 @@ class WorkerProcess:
                     if on_case is not None:
                         on_case(run.cases[frame["index"]])
                 elif event == "done" and len(run.cases) >= case_count:
+                    if self._server is not None:
+                        self._server.learn_warm(frame.get("warm"))
                     break
         except TimeoutError:
             run.ended = "timeout"

@@ -24,6 +24,11 @@ import time
 _HERE = os.path.dirname(os.path.abspath(__file__))
 # Modules a submission may not import: the grader, its references and mistakes.
 _BLOCKED_PACKAGES = ("llmprep", "exercises")
+# Parts of torch imported on first use that take seconds: torch._dynamo, the first time any
+# optimizer is built. A worker says which it imported in its `done` frame; llmprep passes the names
+# on with the next fork request, and the fork server imports them (these names only) before forking,
+# so that `watch` and later checks of a training exercise do not pay for them again.
+WARMABLE = ("torch._dynamo",)
 
 
 def load_file(path: str, module_name: str):
@@ -137,7 +142,7 @@ def main(argv: list[str]) -> int:
     cases = [calling.CaseRequest.from_wire(case) for case in torch.load(request["inputs"], weights_only=True)]
     if bench_runner is not None:
         bench_runner.run_in_worker(entry, request, cases, send, harness, calling)
-        send({"event": "done"})
+        send({"event": "done", "warm": [name for name in WARMABLE if name in sys.modules]})
         return 0
     for index, case in enumerate(cases):
         del recorder.used[:]
@@ -155,7 +160,7 @@ def main(argv: list[str]) -> int:
             failed = calling.CaseOutcome(banned_used=outcome.banned_used, error=calling.ErrorInfo(
                 type(exc).__name__, f"the result could not be sent: {exc}"))
             send({"event": "case", "index": index, **failed.to_wire()})
-    send({"event": "done"})
+    send({"event": "done", "warm": [name for name in WARMABLE if name in sys.modules]})
     return 0
 
 
@@ -212,6 +217,7 @@ def _serve(control, reply) -> None:
             if not message:  # llmprep closed the channel
                 return
             document = json.loads(message)
+            _import_warm(document.get("warm"))
             session_read, session_write = os.pipe()
             pid = os.fork()
             if pid == 0:
@@ -237,6 +243,18 @@ def _serve(control, reply) -> None:
                 break
             children.discard(pid)
             reply({"exited": pid, "status": status})
+
+
+def _import_warm(names) -> None:
+    """Import the WARMABLE modules among `names` into the server, before it forks."""
+    import importlib
+
+    for name in names if isinstance(names, list) else []:
+        if name in WARMABLE and name not in sys.modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # the worker imports it for itself then, as before
+                pass
 
 
 def _become_worker(control, document: dict, fds: list[int]) -> None:

@@ -79,3 +79,38 @@ def test_exec_is_still_a_way_to_start_workers(tmp_path, monkeypatch):
     assert report.passed
     assert forkserver.fork_server(WORKER_SCRIPT) is None
     assert len(server._forked) == forked_before, "an exec'd check was forked by the server"
+
+
+SAYS_IF_WARM = 'import sys\nprint("DYNAMO AT START", "torch._dynamo" in sys.modules)\n'
+BUILDS_AN_OPTIMIZER = """
+import torch
+torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)  # the first optimizer imports torch._dynamo
+"""
+
+
+def test_a_slow_import_one_worker_needed_is_made_by_the_server_for_the_next(tmp_path, monkeypatch):
+    monkeypatch.setattr(forkserver, "_server", None)  # a server of this test's own
+    try:
+        first = _check(tmp_path, SAYS_IF_WARM + BUILDS_AN_OPTIMIZER + RIGHT, monkeypatch, "fork")
+        server = forkserver._server
+        second = _check(tmp_path, SAYS_IF_WARM + RIGHT, monkeypatch, "fork")
+    finally:
+        if forkserver._server is not None:
+            forkserver._server.close()
+    assert first.passed and second.passed
+    assert "DYNAMO AT START False" in first.stdout and "DYNAMO AT START True" in second.stdout
+    assert server.warm == {"torch._dynamo"}
+
+
+def test_only_the_named_slow_imports_are_learned_and_made(monkeypatch):
+    import sys
+
+    from llmprep.execution.worker_script import _import_warm
+
+    server = forkserver.ForkServer.__new__(forkserver.ForkServer)  # learn_warm needs no process
+    server.warm = set()
+    server.learn_warm(["this", 3, "torch._dynamo", "llmprep.cli"])
+    assert server.warm == {"torch._dynamo"}
+    monkeypatch.delitem(sys.modules, "this", raising=False)
+    _import_warm(["this", "os.path"])  # what a forged `done` frame could ask of the server
+    assert "this" not in sys.modules
