@@ -203,14 +203,14 @@ def tensor_slots(args: list, kwargs: dict) -> list[tuple[str, Any]]:
 
 
 def seed_torch(seed: int) -> None:
-    """Seed the global generators of the CPU and, where there is one, of CUDA: what
-    torch.manual_seed does for the devices llmprep runs on. torch.manual_seed itself also seeds
-    MPS, XPU and MTIA, and queues each call for a device not yet started with a formatted stack
-    trace: about a millisecond a call, and checking a file makes hundreds of calls."""
+    """torch.manual_seed for the devices llmprep runs on: the CPU and, in a CUDA build of torch,
+    CUDA (queued until CUDA starts, as torch does). torch.manual_seed also seeds MPS, XPU and MTIA,
+    queuing each call for a device not started with a formatted stack trace: about a millisecond a
+    call on a CPU build, and checking a file makes hundreds of calls."""
     import torch
 
     torch.default_generator.manual_seed(seed)
-    if torch.cuda.is_available():
+    if torch.backends.cuda.is_built() and not torch.cuda._is_in_bad_fork():
         torch.cuda.manual_seed_all(seed)
 
 
