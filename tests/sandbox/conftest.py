@@ -1,4 +1,8 @@
-"""Running `llmprep` as a real child process against a hostile submission, and finding what survived.
+"""Running `llmprep` as a process of its own against a hostile submission, and finding what survived.
+
+Each llmprep is forked by a zygote (llmprep_zygote.py) that has imported llmprep and torch once per
+test process, instead of being exec'd as `python -m llmprep` (3 s of CPU for the import each time);
+it is still a separate process, in its own session, with its own fork server and workers.
 
 The submission's source may use placeholders: MARKER (a number unique to the test, e.g. how long
 a left-behind `sleep` sleeps, so a survivor can be found by its command line), LLMPREP_PID (the pid
@@ -7,11 +11,14 @@ of the llmprep process that checks it), LLMPREP_HOME (its data folder) and REPO 
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
 import random
+import selectors
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +30,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 LIMIT_S = 240
+ZYGOTE = Path(__file__).with_name("llmprep_zygote.py")
 
 
 @dataclass
@@ -90,34 +98,146 @@ def wait_until(condition, limit_s: float = 20.0) -> bool:
     return condition()
 
 
-@pytest.fixture
-def hostile(tmp_path, llmprep_home):
-    """Start llmprep on a submission; `start(source, *args)` returns the Popen, `run(...)` its Outcome.
+class Zygote:
+    """The test side of llmprep_zygote.py: start an llmprep, learn its pid and how it ended."""
 
-    llmprep is started first (held at a `read` in the shell that execs it) so that its pid can be
+    def __init__(self, log: Path):
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        with open(log, "wb") as stderr:
+            self.process = subprocess.Popen(
+                [sys.executable, str(ZYGOTE), str(theirs.fileno())], pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
+                env={**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1"})
+        theirs.close()
+        self.channel = ours
+        self.statuses: dict[int, int] = {}
+
+    def start(self, argv: list[str], env: dict, cwd: Path) -> ForkedLlmprep:
+        stdin_read, stdin_write = os.pipe()
+        stdout_read, stdout_write = os.pipe()
+        stderr_read, stderr_write = os.pipe()
+        document = {"argv": argv, "env": env, "cwd": str(cwd)}
+        socket.send_fds(self.channel, [json.dumps(document).encode()], [stdin_read, stdout_write, stderr_write])
+        for fd in (stdin_read, stdout_write, stderr_write):
+            os.close(fd)
+        pid = None
+        while pid is None:
+            pid = self._read(time.monotonic() + LIMIT_S).get("forked")
+        return ForkedLlmprep(self, pid, stdin_write, stdout_read, stderr_read)
+
+    def status(self, pid: int, deadline: float) -> int | None:
+        """The wait status of `pid` once it has ended; None at the deadline."""
+        while pid not in self.statuses:
+            if not self._read(deadline):
+                return None
+        return self.statuses[pid]
+
+    def _read(self, deadline: float) -> dict:
+        self.channel.settimeout(max(deadline - time.monotonic(), 0.0))
+        try:
+            message = self.channel.recv(1 << 16)
+        except TimeoutError:
+            return {}
+        if not message:
+            raise RuntimeError(f"the llmprep zygote ended: {self.process.poll()}")
+        document = json.loads(message)
+        if "exited" in document:
+            self.statuses[document["exited"]] = document["status"]
+        return document
+
+    def close(self) -> None:
+        self.channel.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+class ForkedLlmprep:
+    """What these tests use of a Popen, for an llmprep the zygote forked."""
+
+    def __init__(self, zygote: Zygote, pid: int, stdin: int, stdout: int, stderr: int):
+        self._zygote, self.pid, self.returncode = zygote, pid, None
+        self.stdin = os.fdopen(stdin, "wb")
+        self._outputs = {stdout: bytearray(), stderr: bytearray()}
+        self._open = {stdout, stderr}
+
+    def poll(self) -> int | None:
+        return self.wait(0) if self.returncode is None else self.returncode
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        if self.returncode is None:
+            deadline = time.monotonic() + (1e9 if timeout is None else timeout)
+            status = self._zygote.status(self.pid, deadline)
+            if status is None:
+                if timeout:
+                    raise subprocess.TimeoutExpired(f"llmprep {self.pid}", timeout)
+                return None
+            self.returncode = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        return self.returncode
+
+    def communicate(self, timeout: float) -> tuple[bytes, bytes]:
+        """Read stdout and stderr to their end, then wait: (stdout, stderr)."""
+        deadline = time.monotonic() + timeout
+        with selectors.DefaultSelector() as selector:
+            for fd in self._open:
+                selector.register(fd, selectors.EVENT_READ)
+            while selector.get_map():
+                ready = selector.select(max(deadline - time.monotonic(), 0.0))
+                if not ready:
+                    raise subprocess.TimeoutExpired(f"llmprep {self.pid}", timeout)
+                for key, _ in ready:
+                    chunk = os.read(key.fd, 1 << 16)
+                    if chunk:
+                        self._outputs[key.fd] += chunk
+                    else:
+                        selector.unregister(key.fd)
+                        self._open.discard(key.fd)
+                        os.close(key.fd)
+        self.wait(max(deadline - time.monotonic(), 0.01))
+        stdout, stderr = self._outputs.values()
+        return bytes(stdout), bytes(stderr)
+
+    def close_pipes(self) -> None:
+        """Close what communicate() did not read to its end."""
+        for fd in self._open:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._open.clear()
+
+
+@pytest.fixture(scope="session")
+def zygote(tmp_path_factory):
+    started = Zygote(tmp_path_factory.mktemp("zygote") / "stderr.txt")
+    yield started
+    started.close()
+
+
+@pytest.fixture
+def hostile(tmp_path, llmprep_home, zygote):
+    """Start llmprep on a submission; `start(source, *args)` returns the process, `run(...)` its Outcome.
+
+    llmprep is started first (held until it reads a line on its stdin) so that its pid can be
     written into the submission; afterwards the fixture asserts that nothing the submission started
     survived and that the worker's folder is gone."""
     marker = f"{60 + random.Random(str(tmp_path)).random():.9f}"
-    started: list[subprocess.Popen] = []
+    started: list[ForkedLlmprep] = []
 
-    def start(source: str, *args: str, file_name: str = "submission.py") -> subprocess.Popen:
+    def start(source: str, *args: str, file_name: str = "submission.py") -> ForkedLlmprep:
         env = {**os.environ, "PYTHONPATH": str(REPO), "LLMPREP_HOME": str(llmprep_home),
                "LLMPREP_CANARY": f"canary-{marker}", "OMP_NUM_THREADS": "1"}
         path = tmp_path / file_name
-        command = [sys.executable, "-m", "llmprep", *[path if a == "FILE" else a for a in args]]
-        process = subprocess.Popen(["sh", "-c", 'read go; exec "$@"', "sh", *map(str, command)],
-                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   env=env, cwd=tmp_path, start_new_session=True)
+        process = zygote.start([str(path) if a == "FILE" else a for a in args], env, tmp_path)
         started.append(process)
         text = (source.replace("MARKER", marker).replace("LLMPREP_PID", str(process.pid))
                 .replace("LLMPREP_HOME", str(llmprep_home)).replace("REPO", str(REPO)))
         path.write_text(text)
         process.stdin.write(b"go\n")
         process.stdin.close()
-        process.stdin = None  # communicate() must not flush it again
         return process
 
-    def finish(process: subprocess.Popen) -> Outcome:
+    def finish(process: ForkedLlmprep) -> Outcome:
         stdout, stderr = process.communicate(timeout=LIMIT_S)
         try:
             document = json.loads(stdout)
@@ -138,5 +258,6 @@ def hostile(tmp_path, llmprep_home):
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        process.close_pipes()
         assert wait_until(lambda p=process: not survivors(marker, p.pid), 10), survivors(marker, process.pid)
         assert wait_until(lambda p=process: not worker_folders(p.pid), 10), worker_folders(process.pid)

@@ -1,8 +1,8 @@
 """One test per attack on the grading worker: each asserts the verdict, and (in the `hostile`
 fixture) that no process the submission started survived and the worker's folder is gone.
 
-llmprep runs as a real child process here, so an attack that got through would hit a real
-llmprep, not the test runner."""
+llmprep runs as a process of its own here (forked, with llmprep and torch already imported, by the
+zygote in conftest.py), so an attack that got through would hit a real llmprep, not the test runner."""
 
 from __future__ import annotations
 
