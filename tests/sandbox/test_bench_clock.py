@@ -52,10 +52,10 @@ def softmax(x, dim=-1):
 
 @pytest.mark.slow
 def test_a_forging_submission_gets_its_honest_time(hostile):
-    outcome = hostile(FORGER, "bench", "FILE", "--exercise", "softmax", "--size", "1", "--budget", "0.05",
+    outcome = hostile(FORGER, "bench", "FILE", "--exercise", "softmax", "--size", "1", "--budget", "0.3",
                       "--backend", "submission", "--backend", "reference", "--json")
     assert outcome.returncode == 0, outcome.stderr[-2000:]
-    rows = {row["backend"]: row for row in json.loads(outcome.stdout)["rows"]}
+    rows = {row["backend"]: row for row in json.loads(outcome.stdout)["rows"]}  # 0.3 s: see test_bench_cli
     # The same algorithm as the reference: a forged clock would make it about 20 times faster.
     assert rows["submission"]["median_ms"] is not None
     assert rows["submission"]["median_ms"] > rows["reference"]["median_ms"] / 5
