@@ -22,6 +22,20 @@ def bench_json(run_cli, *args):
     return json.loads(result.stdout)
 
 
+def timing_refused(document: dict) -> bool:
+    """Whether a row was refused because the worker's clock and llmprep's disagreed."""
+    return any(row["median_ms"] is None and "disagrees with llmprep's clock" in (row.get("note") or "")
+               for row in document["rows"])
+
+
+def bench_json_timed(run_cli, *args):
+    """bench_json, once more if a row was refused for a clock disagreement: on a machine busy enough
+    (a second test suite beside this one), llmprep may read the worker's frames late, and refusing
+    then is what bench should do. Refused twice is a failure."""
+    document = bench_json(run_cli, *args)
+    return bench_json(run_cli, *args) if timing_refused(document) else document
+
+
 def test_quick_json_has_the_issue_shape_and_consistent_numbers(run_cli):
     document = bench_json(run_cli, *FAST)
     assert {"device", "rows"} <= set(document)
@@ -87,10 +101,8 @@ def softmax(x, dim=-1):
 def test_file_is_checked_then_timed_and_exported_in_the_worker(run_cli, tmp_path):
     submission = tmp_path / "mine.py"
     submission.write_text(CORRECT.format(parent=os.getpid()))
-    # A budget long enough that a busy machine's scheduling delays do not make the worker's clock and
-    # llmprep's disagree (a row is then refused, not timed: see timing_disagreement).
-    document = bench_json(run_cli, str(submission), "--exercise", "softmax", "--size", "1", "--budget", "0.3",
-                          "--backend", "submission", "--backend", "onnxruntime")
+    document = bench_json_timed(run_cli, str(submission), "--exercise", "softmax", "--size", "1", "--budget", "0.3",
+                                "--backend", "submission", "--backend", "onnxruntime")
     assert document["check"]["passed"] is True
     by_backend = {row["backend"]: row for row in document["rows"]}
     assert set(by_backend) == {"submission", "onnxruntime"}

@@ -50,12 +50,24 @@ def softmax(x, dim=-1):
 """
 
 
+def timing_refused(document: dict) -> bool:
+    """Whether a row was refused because the worker's clock and llmprep's disagreed (what bench
+    should do when it read the worker's frames late on a busy machine)."""
+    return any(row["median_ms"] is None and "disagrees with llmprep's clock" in (row.get("note") or "")
+               for row in document["rows"])
+
+
 @pytest.mark.slow
 def test_a_forging_submission_gets_its_honest_time(hostile):
-    outcome = hostile(FORGER, "bench", "FILE", "--exercise", "softmax", "--size", "1", "--budget", "0.3",
-                      "--backend", "submission", "--backend", "reference", "--json")
-    assert outcome.returncode == 0, outcome.stderr[-2000:]
-    rows = {row["backend"]: row for row in json.loads(outcome.stdout)["rows"]}  # 0.3 s: see test_bench_cli
+    args = ("bench", "FILE", "--exercise", "softmax", "--size", "1", "--budget", "0.3",
+            "--backend", "submission", "--backend", "reference", "--json")
+    for _ in range(2):  # once more after such a refusal; refused twice is a failure
+        outcome = hostile(FORGER, *args)
+        assert outcome.returncode == 0, outcome.stderr[-2000:]
+        document = json.loads(outcome.stdout)
+        if not timing_refused(document):
+            break
+    rows = {row["backend"]: row for row in document["rows"]}
     # The same algorithm as the reference: a forged clock would make it about 20 times faster.
     assert rows["submission"]["median_ms"] is not None
     assert rows["submission"]["median_ms"] > rows["reference"]["median_ms"] / 5
