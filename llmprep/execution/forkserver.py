@@ -120,14 +120,16 @@ class ForkedWorker:
         return 0 if pid is None else pid
 
     def wait(self, timeout: float | None = None) -> int | None:
+        if self.returncode is not None:  # as Popen.wait: the server reports an end once
+            return self.returncode
         pid = self._server.pid(self._token, timeout or SERVER_START_LIMIT_S)
         if pid is None:
-            self.returncode = self.returncode if self.returncode is not None else -9
+            self.returncode = -9
             return self.returncode
         status = self._server.wait(pid, timeout if timeout is not None else 1e9)
         if status is None:
             raise subprocess.TimeoutExpired("worker", timeout or 0)
-        self.returncode = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        self.returncode = os.waitstatus_to_exitcode(status)
         return self.returncode
 
 

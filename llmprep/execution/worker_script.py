@@ -184,13 +184,18 @@ def serve_forks(control_fd: int, parent: int) -> int:
 
     try:
         reply({"event": "ready"})
-        _serve(control, reply)
+        fork_per_request(control, reply, lambda document, fds: _become_worker(control, document, fds), 4)
     except OSError:  # llmprep closed the channel while a reply was under way
         pass
     return 0
 
 
-def _serve(control, reply) -> None:
+def fork_per_request(control, reply, become, fd_count: int) -> None:
+    """Serve CONTROL until it closes: per request (a JSON document and `fd_count` file descriptors),
+    import the WARMABLE modules it names, fork a child that leads its own session and runs
+    `become(document, fds)` (which must not return), and reply {"forked": pid, "token": ...};
+    reply {"exited": pid, "status": wait status} when a child ends. The tests' llmprep zygote
+    serves its requests with this loop too."""
     import select
     import signal
     import socket
@@ -211,7 +216,7 @@ def _serve(control, reply) -> None:
                     break
         if control in ready:
             try:
-                message, fds, _, _ = socket.recv_fds(control, 1 << 16, 4)
+                message, fds, _, _ = socket.recv_fds(control, 1 << 16, fd_count)
             except OSError:
                 return
             if not message:  # llmprep closed the channel
@@ -226,14 +231,14 @@ def _serve(control, reply) -> None:
                 os.close(session_read)
                 os.setsid()  # before the reply: llmprep kills the worker by its process group
                 os.close(session_write)
-                _become_worker(control, document, fds)
+                become(document, fds)
             os.close(session_write)
             os.read(session_read, 1)  # returns at EOF: the child leads its own session now
             os.close(session_read)
             for fd in fds:
                 os.close(fd)
             children.add(pid)
-            reply({"forked": pid, "token": document["token"]})
+            reply({"forked": pid, "token": document.get("token")})
         while children:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)

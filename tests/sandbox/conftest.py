@@ -1,8 +1,9 @@
 """Running `llmprep` as a process of its own against a hostile submission, and finding what survived.
 
-Each llmprep is forked by a zygote (llmprep_zygote.py) that has imported llmprep and torch once per
-test process, instead of being exec'd as `python -m llmprep` (3 s of CPU for the import each time);
-it is still a separate process, in its own session, with its own fork server and workers.
+Each llmprep is forked by a zygote (llmprep_zygote.py, spoken to as llmprep's fork server is) that
+has imported llmprep and torch once per test process, instead of being exec'd as `python -m llmprep`
+(3 s of CPU for the import each time); it is still a separate process, in its own session, with its
+own fork server and workers.
 
 The submission's source may use placeholders: MARKER (a number unique to the test, e.g. how long
 a left-behind `sleep` sleeps, so a survivor can be found by its command line), LLMPREP_PID (the pid
@@ -18,15 +19,15 @@ import os
 import random
 import selectors
 import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from llmprep.execution.forkserver import ForkedWorker, ForkServer
 
 REPO = Path(__file__).resolve().parents[2]
 LIMIT_S = 240
@@ -98,84 +99,27 @@ def wait_until(condition, limit_s: float = 20.0) -> bool:
     return condition()
 
 
-class Zygote:
-    """The test side of llmprep_zygote.py: start an llmprep, learn its pid and how it ended."""
-
-    def __init__(self, log: Path):
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        with open(log, "wb") as stderr:
-            self.process = subprocess.Popen(
-                [sys.executable, str(ZYGOTE), str(theirs.fileno())], pass_fds=(theirs.fileno(),),
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
-                env={**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1"})
-        theirs.close()
-        self.channel = ours
-        self.statuses: dict[int, int] = {}
-
-    def start(self, argv: list[str], env: dict, cwd: Path) -> ForkedLlmprep:
-        stdin_read, stdin_write = os.pipe()
-        stdout_read, stdout_write = os.pipe()
-        stderr_read, stderr_write = os.pipe()
-        document = {"argv": argv, "env": env, "cwd": str(cwd)}
-        socket.send_fds(self.channel, [json.dumps(document).encode()], [stdin_read, stdout_write, stderr_write])
-        for fd in (stdin_read, stdout_write, stderr_write):
-            os.close(fd)
-        pid = None
-        while pid is None:
-            pid = self._read(time.monotonic() + LIMIT_S).get("forked")
-        return ForkedLlmprep(self, pid, stdin_write, stdout_read, stderr_read)
-
-    def status(self, pid: int, deadline: float) -> int | None:
-        """The wait status of `pid` once it has ended; None at the deadline."""
-        while pid not in self.statuses:
-            if not self._read(deadline):
-                return None
-        return self.statuses[pid]
-
-    def _read(self, deadline: float) -> dict:
-        self.channel.settimeout(max(deadline - time.monotonic(), 0.0))
-        try:
-            message = self.channel.recv(1 << 16)
-        except TimeoutError:
-            return {}
-        if not message:
-            raise RuntimeError(f"the llmprep zygote ended: {self.process.poll()}")
-        document = json.loads(message)
-        if "exited" in document:
-            self.statuses[document["exited"]] = document["status"]
-        return document
-
-    def close(self) -> None:
-        self.channel.close()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
 class ForkedLlmprep:
     """What these tests use of a Popen, for an llmprep the zygote forked."""
 
-    def __init__(self, zygote: Zygote, pid: int, stdin: int, stdout: int, stderr: int):
-        self._zygote, self.pid, self.returncode = zygote, pid, None
+    def __init__(self, forked: ForkedWorker, stdin: int, stdout: int, stderr: int):
+        self._forked, self.pid = forked, forked.pid
         self.stdin = os.fdopen(stdin, "wb")
         self._outputs = {stdout: bytearray(), stderr: bytearray()}
         self._open = {stdout, stderr}
 
+    @property
+    def returncode(self) -> int | None:
+        return self._forked.returncode
+
     def poll(self) -> int | None:
-        return self.wait(0) if self.returncode is None else self.returncode
+        try:
+            return self._forked.wait(0)
+        except subprocess.TimeoutExpired:
+            return None
 
     def wait(self, timeout: float | None = None) -> int | None:
-        if self.returncode is None:
-            deadline = time.monotonic() + (1e9 if timeout is None else timeout)
-            status = self._zygote.status(self.pid, deadline)
-            if status is None:
-                if timeout:
-                    raise subprocess.TimeoutExpired(f"llmprep {self.pid}", timeout)
-                return None
-            self.returncode = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-        return self.returncode
+        return self._forked.wait(timeout)
 
     def communicate(self, timeout: float) -> tuple[bytes, bytes]:
         """Read stdout and stderr to their end, then wait: (stdout, stderr)."""
@@ -207,9 +151,23 @@ class ForkedLlmprep:
         self._open.clear()
 
 
+def start_llmprep(zygote: ForkServer, argv: list[str], env: dict, cwd: Path) -> ForkedLlmprep:
+    """Fork an llmprep from the zygote; it runs once a line is written to its stdin."""
+    stdin_read, stdin_write = os.pipe()
+    stdout_read, stdout_write = os.pipe()
+    stderr_read, stderr_write = os.pipe()
+    token = zygote.request({"argv": argv, "env": env, "cwd": str(cwd)}, [stdin_read, stdout_write, stderr_write])
+    for fd in (stdin_read, stdout_write, stderr_write):
+        os.close(fd)
+    forked = ForkedWorker(zygote, token)
+    if forked.pid == 0:
+        raise RuntimeError(f"the llmprep zygote ended (exit status {zygote.process.poll()})")
+    return ForkedLlmprep(forked, stdin_write, stdout_read, stderr_read)
+
+
 @pytest.fixture(scope="session")
-def zygote(tmp_path_factory):
-    started = Zygote(tmp_path_factory.mktemp("zygote") / "stderr.txt")
+def zygote():
+    started = ForkServer(ZYGOTE)
     yield started
     started.close()
 
@@ -228,7 +186,7 @@ def hostile(tmp_path, llmprep_home, zygote):
         env = {**os.environ, "PYTHONPATH": str(REPO), "LLMPREP_HOME": str(llmprep_home),
                "LLMPREP_CANARY": f"canary-{marker}", "OMP_NUM_THREADS": "1"}
         path = tmp_path / file_name
-        process = zygote.start([str(path) if a == "FILE" else a for a in args], env, tmp_path)
+        process = start_llmprep(zygote, [str(path) if a == "FILE" else a for a in args], env, tmp_path)
         started.append(process)
         text = (source.replace("MARKER", marker).replace("LLMPREP_PID", str(process.pid))
                 .replace("LLMPREP_HOME", str(llmprep_home)).replace("REPO", str(REPO)))

@@ -1,16 +1,15 @@
 """A test helper that forks each llmprep the attack tests run, from one process that has already
 imported llmprep and torch: `python -m llmprep` would spend about 3 s of CPU on that import per test.
 
-Each llmprep forked here is a process of its own in a new session, with the test's arguments,
-environment, working directory and pipes. It reads one line from its stdin (the test writes it once
+It is started and spoken to as llmprep's fork server is (`forkserver.ForkServer(this file)`: the
+same arguments, channel and replies; the same serving loop, worker_script.fork_per_request). Each
+llmprep forked here is a process of its own in a new session, with the test's arguments,
+environment, working directory and pipes (a request's document {"argv", "env", "cwd"} and three
+file descriptors: stdin, stdout, stderr). It reads one line from its stdin (the test writes it once
 the submission, which may name llmprep's pid, is in place), then runs llmprep's command line and
 ends as `python -m llmprep` ends: atexit handlers run, stdout and stderr are flushed, the exit code
 is click's. Nothing of the zygote reaches it but the imported modules: the zygote holds no worker,
 no fork server, no store and no signal handler of llmprep's.
-
-Usage: llmprep_zygote.py CONTROL_FD. A request is a JSON document ({"argv", "env", "cwd"}) with three
-file descriptors (stdin, stdout, stderr); the replies are {"forked": pid} and, when that llmprep
-ends, {"exited": pid, "status": wait status}. The zygote ends when its channel closes.
 """
 
 from __future__ import annotations
@@ -18,26 +17,26 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import select
-import signal
 import socket
 import sys
 import traceback
+from pathlib import Path
 
-import torch  # noqa: F401  -- the import each llmprep forked here does not repeat
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # started with -I, as the fork server is
 
-import llmprep.cli
-import llmprep.cli.check  # noqa: F401  -- the command modules the attack tests run
-import llmprep.grading.check  # noqa: F401
+import torch  # noqa: E402, F401  -- the import each llmprep forked here does not repeat
+
+import llmprep.cli  # noqa: E402
+import llmprep.cli.check  # noqa: E402, F401  -- the command modules the attack tests run
+import llmprep.grading.check  # noqa: E402, F401
+from llmprep.execution import isolation, worker_script  # noqa: E402
 
 
 def _run_llmprep(document: dict, fds: list[int]) -> None:
-    """In the forked child: become `python -m llmprep ARGV` started with these pipes, then exit."""
+    """In the forked child (its own session already): become `python -m llmprep ARGV` started with
+    these pipes, then exit."""
     code = 1
     try:
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        os.setsid()
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
         for name in os.listdir("/proc/self/fd"):  # the channel, the wake-up pipe, the passed copies
@@ -67,38 +66,11 @@ def _run_llmprep(document: dict, fds: list[int]) -> None:
         os._exit(code)
 
 
-def serve(control: socket.socket) -> None:
-    wake_read, wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
-    signal.set_wakeup_fd(wake_write)
-    signal.signal(signal.SIGCHLD, lambda *_: None)
-    while True:
-        ready = select.select([control, wake_read], [], [])[0]
-        if wake_read in ready:
-            while True:
-                try:
-                    if not os.read(wake_read, 512):
-                        break
-                except BlockingIOError:
-                    break
-        if control in ready:
-            message, fds, _, _ = socket.recv_fds(control, 1 << 16, 3)
-            if not message:
-                return
-            pid = os.fork()
-            if pid == 0:
-                _run_llmprep(json.loads(message), fds)
-            for fd in fds:
-                os.close(fd)
-            control.send(json.dumps({"forked": pid}).encode())
-        while True:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
-            control.send(json.dumps({"exited": pid, "status": status}).encode())
-
-
-if __name__ == "__main__":
-    serve(socket.socket(fileno=int(sys.argv[1])))
+if __name__ == "__main__":  # ZYGOTE --fork-server CONTROL_FD PARENT_PID
+    isolation.die_with_parent(int(sys.argv[3]))
+    control = socket.socket(fileno=int(sys.argv[2]))
+    try:
+        worker_script.fork_per_request(control, lambda document: control.send(json.dumps(document).encode()),
+                                       _run_llmprep, 3)
+    except OSError:  # the test process closed the channel while a reply was under way
+        pass
